@@ -1,0 +1,233 @@
+package domain
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Session is who a request claims to come from, as read from a verified
+// token. Every service call re-reads that user from the database.
+type Session struct {
+	UserID   int64
+	Role     Role
+	IssuedAt time.Time
+}
+
+// Observer hears about the changes that matter to operations (SPEC §6).
+// Calls happen after the change is committed.
+type Observer interface {
+	UserCreated(actor, created User)
+	UserUpdated(actor, updated User, fields []string)
+	ContractSigned(actor User, c Contract)
+}
+
+// Deps are what the services need from outside.
+type Deps struct {
+	Store    Store
+	Hasher   PasswordHasher
+	Now      func() time.Time // nil means time.Now
+	Observer Observer         // nil means nobody listens
+}
+
+// App gathers the services. Build it with New.
+type App struct {
+	Auth      *AuthService
+	Users     *UserService
+	Clients   *ClientService
+	Contracts *ContractService
+	Events    *EventService
+
+	core *core
+}
+
+// core is what every service shares.
+type core struct {
+	store    Store
+	hasher   PasswordHasher
+	now      func() time.Time
+	policy   *Policy
+	observer Observer
+}
+
+// New loads the permission policy from the store and builds the services.
+func New(ctx context.Context, d Deps) (*App, error) {
+	rows, err := d.Store.RolePermissions(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("domain: load permissions: %w", err)
+	}
+	policy, err := NewPolicy(rows)
+	if err != nil {
+		return nil, err
+	}
+	now := d.Now
+	if now == nil {
+		now = time.Now
+	}
+	c := &core{store: d.Store, hasher: d.Hasher, now: now, policy: policy, observer: d.Observer}
+	return &App{
+		Auth:      &AuthService{c},
+		Users:     &UserService{c},
+		Clients:   &ClientService{c},
+		Contracts: &ContractService{c},
+		Events:    &EventService{c},
+		core:      c,
+	}, nil
+}
+
+// Policy returns the permission table loaded from the database.
+func (a *App) Policy() *Policy { return a.core.policy }
+
+// CanAny reports whether actor's role may do action on entity at all, on
+// some record. The UI uses it to decide which keys to offer.
+func (a *App) CanAny(actor User, entity Entity, action Action) bool {
+	return a.core.policy.Scope(actor.Role, entity, action) != ScopeNone
+}
+
+// Permission says whether actor may do action on entity when the record's
+// owner is ownerID (the client's sales contact, the event's support contact,
+// the sales contact of the client an event is created for; 0 when it has
+// none). It returns nil or an error wrapping ErrForbidden that says why.
+func (a *App) Permission(actor User, entity Entity, action Action, ownerID int64) error {
+	return a.core.permit(actor, entity, action, ownerID)
+}
+
+func (c *core) now_() time.Time { return c.now().UTC().Truncate(time.Microsecond) }
+
+// actor re-reads the session's user: a deleted or deactivated user, one whose
+// role changed, or a token issued before a revocation is refused whatever the
+// token says.
+func (c *core) actor(ctx context.Context, q Queries, s Session) (User, error) {
+	if s.UserID == 0 {
+		return User{}, newError(ErrUnauthenticated, "", "please sign in")
+	}
+	u, err := q.User(ctx, s.UserID)
+	if errors.Is(err, ErrNotFound) {
+		return User{}, newError(ErrUnauthenticated, "", "your account no longer exists")
+	}
+	if err != nil {
+		return User{}, err
+	}
+	switch {
+	case !u.Active:
+		return User{}, newError(ErrUnauthenticated, "", "your account has been deactivated")
+	case u.Role != s.Role:
+		return User{}, newError(ErrUnauthenticated, "", "your role has changed; please sign in again")
+	case s.IssuedAt.Before(u.TokensValidAfter):
+		return User{}, newError(ErrUnauthenticated, "", "your session has ended; please sign in again")
+	}
+	return u, nil
+}
+
+// ownOnly explains, per entity and action, what "own" means when refused.
+var ownOnly = map[Entity]map[Action]string{
+	EntityClient: {ActionUpdate: "you can only update clients you are the sales contact of"},
+	EntityEvent: {
+		ActionCreate: "you can only create events for contracts of your own clients",
+		ActionUpdate: "you can only update events you are the support contact of",
+	},
+}
+
+func (c *core) permit(actor User, entity Entity, action Action, ownerID int64) error {
+	switch c.policy.Scope(actor.Role, entity, action) {
+	case ScopeAll:
+		return nil
+	case ScopeOwn:
+		if ownerID != 0 && ownerID == actor.ID {
+			return nil
+		}
+		if msg, ok := ownOnly[entity][action]; ok {
+			return forbidden("%s", msg)
+		}
+		return forbidden("you can only %s your own %ss", action, entity)
+	}
+	return forbidden("%s users cannot %s %ss", actor.Role.Label(), action, entity)
+}
+
+// authorize re-reads the actor and checks a permission that does not depend
+// on a record.
+func (c *core) authorize(ctx context.Context, q Queries, s Session, entity Entity, action Action) (User, error) {
+	actor, err := c.actor(ctx, q, s)
+	if err != nil {
+		return User{}, err
+	}
+	if c.policy.Scope(actor.Role, entity, action) == ScopeNone {
+		return User{}, c.permit(actor, entity, action, 0)
+	}
+	return actor, nil
+}
+
+// changes maps a field to its old and new value.
+type changes map[string][2]any
+
+func (ch changes) set(field string, old, new any) {
+	if old != new {
+		ch[field] = [2]any{old, new}
+	}
+}
+
+func (ch changes) fields() []string {
+	out := make([]string, 0, len(ch))
+	for k := range ch {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// audit writes one audit row in the same transaction as the change.
+func (c *core) audit(ctx context.Context, q Queries, actor User, entity Entity, id int64, action Action, ch changes) error {
+	body, err := json.Marshal(ch)
+	if err != nil {
+		return fmt.Errorf("domain: audit %s %d: %w", entity, id, err)
+	}
+	var actorID *int64
+	name := actor.Username
+	if actor.ID != 0 {
+		actorID = &actor.ID
+	}
+	if name == "" {
+		name = "system"
+	}
+	return q.InsertAudit(ctx, &AuditEntry{
+		ActorID: actorID, Actor: name, At: c.now_(),
+		Entity: entity, EntityID: id, Action: action, Changes: string(body),
+	})
+}
+
+// AuditTrail returns the audit rows of one record, newest first, to anyone
+// who may read the record.
+func (a *App) AuditTrail(ctx context.Context, s Session, entity Entity, id int64) ([]AuditEntry, error) {
+	c := a.core
+	if _, err := c.authorize(ctx, c.store, s, entity, ActionRead); err != nil {
+		return nil, err
+	}
+	return c.store.ListAudit(ctx, entity, id)
+}
+
+func pageLimit(q *PageQuery) {
+	if q.Limit <= 0 {
+		q.Limit = DefaultPageSize
+	}
+	if q.Limit > MaxPageSize {
+		q.Limit = MaxPageSize
+	}
+}
+
+func checkSort(sort string, allowed []string) error {
+	if sort == "" {
+		return nil
+	}
+	for _, s := range allowed {
+		if s == sort {
+			return nil
+		}
+	}
+	return invalid("sort", "cannot sort by %q", sort)
+}
+
+// relatedLimit bounds the related records a detail view carries.
+const relatedLimit = 50

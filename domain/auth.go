@@ -1,0 +1,238 @@
+package domain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Throttling: after ThrottleAfter consecutive failures an account is locked
+// for a delay that doubles with each further failure, up to MaxLockout.
+const (
+	ThrottleAfter = 5
+	BaseLockout   = 2 * time.Second
+	MaxLockout    = 15 * time.Minute
+)
+
+// ErrBadLogin is the one message for every failed login.
+const badLoginMsg = "invalid username or password"
+
+// ThrottledError is a failed login on a locked account: the message stays
+// the generic one, with the time to wait.
+type ThrottledError struct {
+	RetryAfter time.Duration
+}
+
+func (e *ThrottledError) Error() string {
+	return fmt.Sprintf("%s; too many attempts, try again in %s", badLoginMsg, e.RetryAfter.Round(time.Second))
+}
+
+// Unwrap makes a throttled login an ErrUnauthenticated.
+func (e *ThrottledError) Unwrap() error { return ErrUnauthenticated }
+
+// AuthService signs people in and out and manages passwords.
+type AuthService struct{ c *core }
+
+// NeedsSetup reports whether the database has no user yet, so the first
+// administrator must be created.
+func (s *AuthService) NeedsSetup(ctx context.Context) (bool, error) {
+	n, err := s.c.store.CountUsers(ctx, UserQuery{})
+	if err != nil {
+		return false, err
+	}
+	return n == 0, nil
+}
+
+// SetupAdmin creates the first administrator. It is refused once any user
+// exists, so the first-run screen cannot be used to make a second admin.
+func (s *AuthService) SetupAdmin(ctx context.Context, in NewUser) (User, error) {
+	in.Role = RoleAdmin
+	var created User
+	err := s.c.store.InTx(ctx, func(q Queries) error {
+		n, err := q.CountUsers(ctx, UserQuery{})
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return forbidden("the administrator already exists; sign in instead")
+		}
+		created, err = s.c.insertUser(ctx, q, User{}, in)
+		return err
+	})
+	if err == nil {
+		s.c.notifyCreated(User{}, created)
+	}
+	return created, err
+}
+
+// CreateAdmin creates an administrator on behalf of the command line
+// (`epic-tui admin`), whoever may already exist: whoever runs it already
+// holds the database.
+func (s *AuthService) CreateAdmin(ctx context.Context, in NewUser) (User, error) {
+	in.Role = RoleAdmin
+	var created User
+	err := s.c.store.InTx(ctx, func(q Queries) error {
+		var err error
+		created, err = s.c.insertUser(ctx, q, User{Username: "command line"}, in)
+		return err
+	})
+	if err == nil {
+		s.c.notifyCreated(User{Username: "command line"}, created)
+	}
+	return created, err
+}
+
+// Login checks a username (or email) and password. Every failure returns the
+// same message; a throttled account says how long to wait. An unknown login
+// costs the same time as a known one.
+func (s *AuthService) Login(ctx context.Context, login, password string) (User, error) {
+	bad := newError(ErrUnauthenticated, "", badLoginMsg)
+	u, err := s.c.store.UserByLogin(ctx, Fold(login))
+	if errors.Is(err, ErrNotFound) {
+		s.c.hasher.Waste(password)
+		return User{}, bad
+	}
+	if err != nil {
+		return User{}, err
+	}
+	now := s.c.now_()
+	if u.LockedUntil != nil && now.Before(*u.LockedUntil) {
+		s.c.hasher.Waste(password)
+		return User{}, &ThrottledError{RetryAfter: u.LockedUntil.Sub(now)}
+	}
+	ok, rehash, err := s.c.hasher.Verify(password, u.PasswordHash)
+	if err != nil {
+		return User{}, fmt.Errorf("domain: verify password of user %d: %w", u.ID, err)
+	}
+	if !ok || !u.Active {
+		failures := u.FailedLogins + 1
+		var until *time.Time
+		if failures >= ThrottleAfter {
+			t := now.Add(lockout(failures))
+			until = &t
+		}
+		if err := s.c.store.SetLoginState(ctx, u.ID, failures, until); err != nil {
+			return User{}, err
+		}
+		if until != nil {
+			return User{}, &ThrottledError{RetryAfter: until.Sub(now)}
+		}
+		return User{}, bad
+	}
+	if u.FailedLogins != 0 || u.LockedUntil != nil {
+		if err := s.c.store.SetLoginState(ctx, u.ID, 0, nil); err != nil {
+			return User{}, err
+		}
+		u.FailedLogins, u.LockedUntil = 0, nil
+	}
+	if rehash {
+		if err := s.rehash(ctx, u, password); err != nil {
+			return User{}, err
+		}
+		return s.c.store.User(ctx, u.ID)
+	}
+	return u, nil
+}
+
+// lockout is the delay after the given number of consecutive failures.
+func lockout(failures int) time.Duration {
+	d := BaseLockout
+	for i := ThrottleAfter; i < failures && d < MaxLockout; i++ {
+		d *= 2
+	}
+	return min(d, MaxLockout)
+}
+
+// rehash replaces a hash made with old parameters. It is not an edit of the
+// user record, so it is not audited as one; losing a race with a real edit is
+// harmless, the next login tries again.
+func (s *AuthService) rehash(ctx context.Context, u User, password string) error {
+	hash, err := s.c.hasher.Hash(password)
+	if err != nil {
+		return fmt.Errorf("domain: rehash password of user %d: %w", u.ID, err)
+	}
+	u.PasswordHash = hash
+	err = s.c.store.UpdateUser(ctx, &u)
+	if errors.Is(err, ErrConflict) {
+		return nil
+	}
+	return err
+}
+
+// Authenticate re-reads the session's user and returns it, or an error
+// wrapping ErrUnauthenticated with the reason.
+func (s *AuthService) Authenticate(ctx context.Context, sess Session) (User, error) {
+	return s.c.actor(ctx, s.c.store, sess)
+}
+
+// Logout revokes every token of the session's user issued until now.
+func (s *AuthService) Logout(ctx context.Context, sess Session) error {
+	return s.c.store.InTx(ctx, func(q Queries) error {
+		u, err := q.User(ctx, sess.UserID)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		u.TokensValidAfter = s.c.now_()
+		return q.UpdateUser(ctx, &u)
+	})
+}
+
+// ChangePassword sets the session user's own password; the current one is
+// required. Every token issued before is revoked, this session's too: sign
+// in again (or issue a new token) afterwards.
+func (s *AuthService) ChangePassword(ctx context.Context, sess Session, current, next string) error {
+	if err := ValidatePassword("new_password", next); err != nil {
+		return err
+	}
+	var actor User
+	err := s.c.store.InTx(ctx, func(q Queries) error {
+		var err error
+		actor, err = s.c.actor(ctx, q, sess)
+		if err != nil {
+			return err
+		}
+		ok, _, err := s.c.hasher.Verify(current, actor.PasswordHash)
+		if err != nil {
+			return fmt.Errorf("domain: verify password of user %d: %w", actor.ID, err)
+		}
+		if !ok {
+			return invalid("current_password", "the current password is wrong")
+		}
+		return s.c.setPassword(ctx, q, actor, actor, next)
+	})
+	if err == nil {
+		s.c.notifyUpdated(actor, actor, []string{"password"})
+	}
+	return err
+}
+
+// setPassword stores a new hash for target and revokes its tokens.
+func (c *core) setPassword(ctx context.Context, q Queries, actor, target User, password string) error {
+	hash, err := c.hasher.Hash(password)
+	if err != nil {
+		return fmt.Errorf("domain: hash password: %w", err)
+	}
+	target.PasswordHash = hash
+	target.TokensValidAfter = c.now_()
+	target.FailedLogins, target.LockedUntil = 0, nil
+	if err := q.UpdateUser(ctx, &target); err != nil {
+		return err
+	}
+	return c.audit(ctx, q, actor, EntityUser, target.ID, ActionUpdate, changes{"password": {"(hidden)", "(changed)"}})
+}
+
+func (c *core) notifyCreated(actor, u User) {
+	if c.observer != nil {
+		c.observer.UserCreated(actor, u)
+	}
+}
+
+func (c *core) notifyUpdated(actor, u User, fields []string) {
+	if c.observer != nil && len(fields) > 0 {
+		c.observer.UserUpdated(actor, u, fields)
+	}
+}

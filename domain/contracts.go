@@ -1,0 +1,272 @@
+package domain
+
+import (
+	"context"
+	"errors"
+)
+
+// ContractInput is what creating or editing a contract takes. Amounts are cents.
+type ContractInput struct {
+	ClientID    int64
+	TotalAmount int64
+	AmountDue   int64
+	Signed      bool
+}
+
+// ContractDetail is a contract with its events.
+type ContractDetail struct {
+	Contract Contract
+	Events   []Event
+}
+
+// ContractService manages contracts.
+type ContractService struct{ c *core }
+
+// List returns a page of contracts.
+func (s *ContractService) List(ctx context.Context, sess Session, q ContractQuery) (Page[Contract], error) {
+	actor, err := s.c.authorize(ctx, s.c.store, sess, EntityContract, ActionRead)
+	if err != nil {
+		return Page[Contract]{}, err
+	}
+	if err := checkSort(q.Sort, ContractSorts); err != nil {
+		return Page[Contract]{}, err
+	}
+	if q.Mine {
+		q.SalesContactID = actor.ID
+	}
+	pageLimit(&q.PageQuery)
+	return s.c.store.ListContracts(ctx, q)
+}
+
+// Count returns how many contracts match q.
+func (s *ContractService) Count(ctx context.Context, sess Session, q ContractQuery) (int, error) {
+	actor, err := s.c.authorize(ctx, s.c.store, sess, EntityContract, ActionRead)
+	if err != nil {
+		return 0, err
+	}
+	if q.Mine {
+		q.SalesContactID = actor.ID
+	}
+	return s.c.store.CountContracts(ctx, q)
+}
+
+// Get returns a contract with its events.
+func (s *ContractService) Get(ctx context.Context, sess Session, id int64) (ContractDetail, error) {
+	if _, err := s.c.authorize(ctx, s.c.store, sess, EntityContract, ActionRead); err != nil {
+		return ContractDetail{}, err
+	}
+	c, err := s.c.store.Contract(ctx, id)
+	if err != nil {
+		return ContractDetail{}, err
+	}
+	events, err := s.c.store.ListEvents(ctx, EventQuery{ContractID: id, PageQuery: PageQuery{Limit: relatedLimit}})
+	if err != nil {
+		return ContractDetail{}, err
+	}
+	return ContractDetail{Contract: c, Events: events.Items}, nil
+}
+
+func validateAmounts(total, due int64) error {
+	if total <= 0 {
+		return invalid("total_amount", "the total amount must be more than zero")
+	}
+	if total > MaxAmount {
+		return invalid("total_amount", "the total amount is too large")
+	}
+	if due < 0 {
+		return invalid("amount_due", "the amount due cannot be negative")
+	}
+	if due > total {
+		return invalid("amount_due", "the amount due (%s) cannot be more than the total (%s)", FormatAmount(due), FormatAmount(total))
+	}
+	return nil
+}
+
+func existingClient(ctx context.Context, q Queries, id int64) (Client, error) {
+	if id == 0 {
+		return Client{}, invalid("client_id", "choose the contract's client")
+	}
+	c, err := q.Client(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return Client{}, invalid("client_id", "client %d does not exist", id)
+	}
+	return c, err
+}
+
+// Create adds a contract.
+func (s *ContractService) Create(ctx context.Context, sess Session, in ContractInput) (Contract, error) {
+	var out Contract
+	var actor User
+	err := s.c.store.InTx(ctx, func(q Queries) error {
+		var err error
+		actor, err = s.c.authorize(ctx, q, sess, EntityContract, ActionCreate)
+		if err != nil {
+			return err
+		}
+		if _, err := existingClient(ctx, q, in.ClientID); err != nil {
+			return err
+		}
+		if err := validateAmounts(in.TotalAmount, in.AmountDue); err != nil {
+			return err
+		}
+		now := s.c.now_()
+		c := Contract{ClientID: in.ClientID, TotalAmount: in.TotalAmount, AmountDue: in.AmountDue, Signed: in.Signed, CreatedAt: now, UpdatedAt: now}
+		if c.Signed {
+			c.SignedAt = &now
+		}
+		if err := q.InsertContract(ctx, &c); err != nil {
+			return err
+		}
+		ch := changes{}
+		ch.set("client_id", nil, c.ClientID)
+		ch.set("total_amount", nil, c.TotalAmount)
+		ch.set("amount_due", nil, c.AmountDue)
+		ch.set("signed", nil, c.Signed)
+		if err := s.c.audit(ctx, q, actor, EntityContract, c.ID, ActionCreate, ch); err != nil {
+			return err
+		}
+		out, err = q.Contract(ctx, c.ID)
+		return err
+	})
+	if err == nil && out.Signed {
+		s.c.notifySigned(actor, out)
+	}
+	return out, err
+}
+
+// Update edits a contract at the version the caller read. A contract with
+// events keeps its client and cannot be unsigned.
+func (s *ContractService) Update(ctx context.Context, sess Session, id int64, version int, in ContractInput) (Contract, error) {
+	var out Contract
+	var actor User
+	var signedNow bool
+	err := s.c.store.InTx(ctx, func(q Queries) error {
+		var err error
+		actor, err = s.c.authorize(ctx, q, sess, EntityContract, ActionUpdate)
+		if err != nil {
+			return err
+		}
+		old, err := q.Contract(ctx, id)
+		if err != nil {
+			return err
+		}
+		if old.Version != version {
+			return conflict(EntityContract)
+		}
+		if in.ClientID == 0 {
+			in.ClientID = old.ClientID
+		}
+		if err := validateAmounts(in.TotalAmount, in.AmountDue); err != nil {
+			return err
+		}
+		if in.ClientID != old.ClientID || (old.Signed && !in.Signed) {
+			n, err := q.CountEvents(ctx, EventQuery{ContractID: id})
+			if err != nil {
+				return err
+			}
+			if n > 0 && in.ClientID != old.ClientID {
+				return newError(ErrReferenced, "client_id", "this contract has %d event(s); its client cannot change", n)
+			}
+			if n > 0 {
+				return newError(ErrReferenced, "signed", "this contract has %d event(s); it cannot be unsigned", n)
+			}
+			if _, err := existingClient(ctx, q, in.ClientID); err != nil {
+				return err
+			}
+		}
+		c := old
+		c.ClientID, c.TotalAmount, c.AmountDue, c.Signed = in.ClientID, in.TotalAmount, in.AmountDue, in.Signed
+		switch {
+		case c.Signed && !old.Signed:
+			now := s.c.now_()
+			c.SignedAt = &now
+			signedNow = true
+		case !c.Signed:
+			c.SignedAt = nil
+		}
+		ch := changes{}
+		ch.set("client_id", old.ClientID, c.ClientID)
+		ch.set("total_amount", old.TotalAmount, c.TotalAmount)
+		ch.set("amount_due", old.AmountDue, c.AmountDue)
+		ch.set("signed", old.Signed, c.Signed)
+		if len(ch) == 0 {
+			out = old
+			return nil
+		}
+		c.UpdatedAt = s.c.now_()
+		if err := q.UpdateContract(ctx, &c); err != nil {
+			return err
+		}
+		if err := s.c.audit(ctx, q, actor, EntityContract, c.ID, ActionUpdate, ch); err != nil {
+			return err
+		}
+		out, err = q.Contract(ctx, c.ID)
+		return err
+	})
+	if err == nil && signedNow {
+		s.c.notifySigned(actor, out)
+	}
+	return out, err
+}
+
+// RecordPayment lowers the amount due by cents. Concurrent payments on one
+// contract all count: none overwrites another.
+func (s *ContractService) RecordPayment(ctx context.Context, sess Session, id int64, cents int64) (Contract, error) {
+	if cents <= 0 {
+		return Contract{}, invalid("payment", "a payment must be more than zero")
+	}
+	var out Contract
+	err := s.c.store.InTx(ctx, func(q Queries) error {
+		actor, err := s.c.authorize(ctx, q, sess, EntityContract, ActionUpdate)
+		if err != nil {
+			return err
+		}
+		out, err = q.ApplyPayment(ctx, id, cents, s.c.now_())
+		if err != nil {
+			return err
+		}
+		ch := changes{}
+		ch.set("amount_due", out.AmountDue+cents, out.AmountDue)
+		return s.c.audit(ctx, q, actor, EntityContract, id, ActionUpdate, ch)
+	})
+	return out, err
+}
+
+// Delete removes a contract without events; one with events is refused.
+func (s *ContractService) Delete(ctx context.Context, sess Session, id int64, version int) error {
+	return s.c.store.InTx(ctx, func(q Queries) error {
+		actor, err := s.c.authorize(ctx, q, sess, EntityContract, ActionDelete)
+		if err != nil {
+			return err
+		}
+		c, err := q.Contract(ctx, id)
+		if err != nil {
+			return err
+		}
+		if c.Version != version {
+			return conflict(EntityContract)
+		}
+		n, err := q.CountEvents(ctx, EventQuery{ContractID: id})
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return newError(ErrReferenced, "", "contract %d has %d event(s); delete them first", id, n)
+		}
+		if err := q.DeleteContract(ctx, id, version); err != nil {
+			return err
+		}
+		ch := changes{}
+		ch.set("client_id", c.ClientID, nil)
+		ch.set("total_amount", c.TotalAmount, nil)
+		ch.set("amount_due", c.AmountDue, nil)
+		ch.set("signed", c.Signed, nil)
+		return s.c.audit(ctx, q, actor, EntityContract, id, ActionDelete, ch)
+	})
+}
+
+func (c *core) notifySigned(actor User, k Contract) {
+	if c.observer != nil {
+		c.observer.ContractSigned(actor, k)
+	}
+}

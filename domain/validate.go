@@ -1,0 +1,233 @@
+package domain
+
+import (
+	"fmt"
+	"math"
+	"net/mail"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// Length limits, mirrored by CHECK constraints in the schema.
+const (
+	MaxNameLen        = 120
+	MaxEmailLen       = 254
+	MaxLocationLen    = 200
+	MaxNotesLen       = 2000
+	MaxEmployeeNumLen = 32
+	MinPasswordLen    = 8
+	MaxPasswordLen    = 64
+	MaxAttendees      = 1_000_000
+	// MaxAmount bounds amounts (cents) well below int64 overflow.
+	MaxAmount = int64(1e15)
+)
+
+// DefaultPhoneRegion is the region assumed for phone numbers written without
+// an international prefix, such as "06 12 34 56 78".
+const DefaultPhoneRegion = "FR"
+
+var (
+	usernameRe       = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,31}$`)
+	employeeNumberRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$`)
+)
+
+// cleanText trims s and refuses control characters (newlines and tabs only
+// when multiline) and text longer than max characters.
+func cleanText(field, label, s string, min, max int, multiline bool) (string, error) {
+	s = strings.TrimSpace(s)
+	if !utf8.ValidString(s) {
+		return "", invalid(field, "%s is not valid text", label)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t')) {
+			return "", invalid(field, "%s contains a control character", label)
+		}
+	}
+	n := utf8.RuneCountInString(s)
+	if n < min {
+		if min == 1 {
+			return "", invalid(field, "%s is required", label)
+		}
+		return "", invalid(field, "%s must be at least %d characters", label, min)
+	}
+	if n > max {
+		return "", invalid(field, "%s must be at most %d characters (it has %d)", label, max, n)
+	}
+	return s, nil
+}
+
+// ValidateName checks a person's, company's or event's name.
+func ValidateName(field, label, s string, required bool) (string, error) {
+	min := 0
+	if required {
+		min = 1
+	}
+	return cleanText(field, label, s, min, MaxNameLen, false)
+}
+
+// NormalizeEmail validates an email address and returns it lowercased.
+func NormalizeEmail(s string) (string, error) {
+	s, err := cleanText("email", "email", s, 1, MaxEmailLen, false)
+	if err != nil {
+		return "", err
+	}
+	for _, r := range s {
+		if r > unicode.MaxASCII || unicode.IsSpace(r) {
+			return "", invalid("email", "email %q is not a valid address", s)
+		}
+	}
+	addr, err := mail.ParseAddress(s)
+	if err != nil || addr.Address != s || addr.Name != "" {
+		return "", invalid("email", "email %q is not a valid address", s)
+	}
+	at := strings.LastIndexByte(s, '@')
+	domain := s[at+1:]
+	if at < 1 || !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
+		return "", invalid("email", "email %q is not a valid address", s)
+	}
+	return strings.ToLower(s), nil
+}
+
+// NormalizePhone validates a phone number and returns it in E.164 form.
+// Numbers without a country prefix are read as French.
+func NormalizePhone(s string) (string, error) {
+	s, err := cleanText("phone", "phone", s, 1, 40, false)
+	if err != nil {
+		return "", err
+	}
+	n, err := phonenumbers.Parse(s, DefaultPhoneRegion)
+	if err != nil || !phonenumbers.IsValidNumber(n) {
+		return "", invalid("phone", "phone %q is not a valid number (for example 06 12 34 56 78 or +33 6 12 34 56 78)", s)
+	}
+	return phonenumbers.Format(n, phonenumbers.E164), nil
+}
+
+// FormatPhone shows an E.164 number the way people read it.
+func FormatPhone(e164 string) string {
+	n, err := phonenumbers.Parse(e164, DefaultPhoneRegion)
+	if err != nil {
+		return e164
+	}
+	return phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
+}
+
+// NormalizeUsername validates a username and returns it lowercased.
+func NormalizeUsername(s string) (string, error) {
+	u := strings.ToLower(strings.TrimSpace(s))
+	if u == "" {
+		return "", invalid("username", "username is required")
+	}
+	if !usernameRe.MatchString(u) {
+		return "", invalid("username", "username must be 3 to 32 letters, digits, dots, dashes or underscores, starting with a letter or digit")
+	}
+	return u, nil
+}
+
+// ValidateEmployeeNumber checks an employee number; empty means "assign one".
+func ValidateEmployeeNumber(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	if !employeeNumberRe.MatchString(s) {
+		return "", invalid("employee_number", "employee number must be 1 to %d letters, digits, dots, dashes or underscores", MaxEmployeeNumLen)
+	}
+	return s, nil
+}
+
+// ValidatePassword applies the password policy: 8 to 64 characters, no
+// control characters.
+func ValidatePassword(field, pw string) error {
+	n := utf8.RuneCountInString(pw)
+	if n < MinPasswordLen {
+		return invalid(field, "password must be at least %d characters", MinPasswordLen)
+	}
+	if n > MaxPasswordLen {
+		return invalid(field, "password must be at most %d characters", MaxPasswordLen)
+	}
+	for _, r := range pw {
+		if unicode.IsControl(r) {
+			return invalid(field, "password contains a control character")
+		}
+	}
+	return nil
+}
+
+// ParseAmount reads an amount of money such as "1234.50", "1 234,50" or
+// "1234" and returns it in cents.
+func ParseAmount(field, s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	t = strings.TrimSuffix(strings.TrimPrefix(t, "€"), "€")
+	t = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "_", "").Replace(strings.TrimSpace(t))
+	if t == "" {
+		return 0, invalid(field, "amount is required")
+	}
+	t = strings.Replace(t, ",", ".", 1)
+	whole, frac, hasFrac := strings.Cut(t, ".")
+	if whole == "" {
+		whole = "0"
+	}
+	if strings.HasPrefix(whole, "-") {
+		return 0, invalid(field, "amount %q cannot be negative", s)
+	}
+	if hasFrac && (len(frac) == 0 || len(frac) > 2) {
+		return 0, invalid(field, "amount %q must have at most two decimals", s)
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	w, err1 := strconv.ParseInt(whole, 10, 64)
+	f, err2 := strconv.ParseInt(frac, 10, 64)
+	if err1 != nil || err2 != nil || w < 0 || f < 0 || strings.ContainsAny(whole+frac, "+") {
+		return 0, invalid(field, "amount %q is not a number (for example 1500 or 1 500,50)", s)
+	}
+	if w > MaxAmount/100 {
+		return 0, invalid(field, "amount %q is too large", s)
+	}
+	return w*100 + f, nil
+}
+
+// FormatAmount shows cents as euros: "1 234.50 €".
+func FormatAmount(cents int64) string {
+	sign := ""
+	if cents < 0 {
+		sign = "-"
+		if cents == math.MinInt64 {
+			return "-∞"
+		}
+		cents = -cents
+	}
+	whole := strconv.FormatInt(cents/100, 10)
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteRune(' ')
+		}
+		b.WriteRune(r)
+	}
+	return fmt.Sprintf("%s%s.%02d €", sign, b.String(), cents%100)
+}
+
+// DateTimeLayout is how dates and times are written in forms.
+const DateTimeLayout = "2006-01-02 15:04"
+
+// ParseDateTime reads "2026-06-01 14:00" (or a date alone, meaning midnight)
+// in loc and returns it in UTC.
+func ParseDateTime(field, s string, loc *time.Location) (time.Time, error) {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return time.Time{}, invalid(field, "date is required")
+	}
+	for _, layout := range []string{DateTimeLayout, "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02"} {
+		if v, err := time.ParseInLocation(layout, t, loc); err == nil {
+			return v.UTC(), nil
+		}
+	}
+	return time.Time{}, invalid(field, "date %q must look like 2026-06-01 14:00", s)
+}
