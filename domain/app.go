@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"time"
 )
@@ -31,6 +32,7 @@ type Deps struct {
 	Hasher   PasswordHasher
 	Now      func() time.Time // nil means time.Now
 	Observer Observer         // nil means nobody listens
+	Logger   *slog.Logger     // nil means no log
 }
 
 // App gathers the services. Build it with New.
@@ -51,6 +53,7 @@ type core struct {
 	now      func() time.Time
 	policy   *Policy
 	observer Observer
+	log      *slog.Logger
 }
 
 // New loads the permission policy from the store and builds the services.
@@ -67,7 +70,11 @@ func New(ctx context.Context, d Deps) (*App, error) {
 	if now == nil {
 		now = time.Now
 	}
-	c := &core{store: d.Store, hasher: d.Hasher, now: now, policy: policy, observer: d.Observer}
+	log := d.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	c := &core{store: d.Store, hasher: d.Hasher, now: now, policy: policy, observer: d.Observer, log: log}
 	return &App{
 		Auth:      &AuthService{c},
 		Users:     &UserService{c},
@@ -92,7 +99,7 @@ func (a *App) CanAny(actor User, entity Entity, action Action) bool {
 // the sales contact of the client an event is created for; 0 when it has
 // none). It returns nil or an error wrapping ErrForbidden that says why.
 func (a *App) Permission(actor User, entity Entity, action Action, ownerID int64) error {
-	return a.core.permit(actor, entity, action, ownerID)
+	return a.core.scopeCheck(actor, entity, action, ownerID)
 }
 
 func (c *core) now_() time.Time { return c.now().UTC().Truncate(time.Microsecond) }
@@ -132,6 +139,15 @@ var ownOnly = map[Entity]map[Action]string{
 }
 
 func (c *core) permit(actor User, entity Entity, action Action, ownerID int64) error {
+	err := c.scopeCheck(actor, entity, action, ownerID)
+	if err != nil {
+		c.log.Warn("action refused", "user_id", actor.ID, "username", actor.Username, "role", actor.Role,
+			"entity", entity, "action", action, "reason", err.Error())
+	}
+	return err
+}
+
+func (c *core) scopeCheck(actor User, entity Entity, action Action, ownerID int64) error {
 	switch c.policy.Scope(actor.Role, entity, action) {
 	case ScopeAll:
 		return nil

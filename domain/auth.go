@@ -91,6 +91,7 @@ func (s *AuthService) Login(ctx context.Context, login, password string) (User, 
 	u, err := s.c.store.UserByLogin(ctx, Fold(login))
 	if errors.Is(err, ErrNotFound) {
 		s.c.hasher.Waste(password)
+		s.c.log.Warn("login failed", "login", login, "reason", "unknown user")
 		return User{}, bad
 	}
 	if err != nil {
@@ -99,6 +100,7 @@ func (s *AuthService) Login(ctx context.Context, login, password string) (User, 
 	now := s.c.now_()
 	if u.LockedUntil != nil && now.Before(*u.LockedUntil) {
 		s.c.hasher.Waste(password)
+		s.c.log.Warn("login failed", "login", login, "user_id", u.ID, "reason", "throttled")
 		return User{}, &ThrottledError{RetryAfter: u.LockedUntil.Sub(now)}
 	}
 	ok, rehash, err := s.c.hasher.Verify(password, u.PasswordHash)
@@ -115,6 +117,11 @@ func (s *AuthService) Login(ctx context.Context, login, password string) (User, 
 		if err := s.c.store.SetLoginState(ctx, u.ID, failures, until); err != nil {
 			return User{}, err
 		}
+		reason := "wrong password"
+		if ok {
+			reason = "deactivated"
+		}
+		s.c.log.Warn("login failed", "login", login, "user_id", u.ID, "reason", reason, "failures", failures)
 		if until != nil {
 			return User{}, &ThrottledError{RetryAfter: until.Sub(now)}
 		}
@@ -126,6 +133,7 @@ func (s *AuthService) Login(ctx context.Context, login, password string) (User, 
 		}
 		u.FailedLogins, u.LockedUntil = 0, nil
 	}
+	s.c.log.Info("login", "user_id", u.ID, "username", u.Username, "role", u.Role)
 	if rehash {
 		if err := s.rehash(ctx, u, password); err != nil {
 			return User{}, err

@@ -1,0 +1,88 @@
+package domain
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestNormalizePhone(t *testing.T) {
+	for in, want := range map[string]string{
+		"06 12 34 56 78":    "+33612345678",
+		"+33 6 12 34 56 78": "+33612345678",
+		"0033612345678":     "+33612345678",
+		"06.12.34.56.78":    "+33612345678",
+		"+1 415 555 2671":   "+14155552671",
+	} {
+		got, err := NormalizePhone(in)
+		if err != nil || got != want {
+			t.Errorf("NormalizePhone(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "12", "06 12", "abc", "+33 6 12 34 56 78 90 12", "06\x0012345678"} {
+		if _, err := NormalizePhone(in); !errors.Is(err, ErrInvalid) {
+			t.Errorf("NormalizePhone(%q) accepted", in)
+		}
+	}
+}
+
+func TestNormalizeEmail(t *testing.T) {
+	for in, want := range map[string]string{
+		"Kevin@Startup.IO":           "kevin@startup.io",
+		"  a.b+tag@sub.example.org ": "a.b+tag@sub.example.org",
+	} {
+		got, err := NormalizeEmail(in)
+		if err != nil || got != want {
+			t.Errorf("NormalizeEmail(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "plain", "@example.com", "a@", "a@b", "a@.com", "a@b..com", "a b@c.com", "Bob <b@c.com>", "é@example.com", "a@exa\x00mple.com"} {
+		if _, err := NormalizeEmail(in); !errors.Is(err, ErrInvalid) {
+			t.Errorf("NormalizeEmail(%q) accepted", in)
+		}
+	}
+}
+
+func TestParseAmount(t *testing.T) {
+	for in, want := range map[string]int64{
+		"1500": 150000, "1500.5": 150050, "1 234,56": 123456, "0,99": 99, "12 €": 1200, ".5": 50, "0": 0,
+	} {
+		got, err := ParseAmount("x", in)
+		if err != nil || got != want {
+			t.Errorf("ParseAmount(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "-5", "1.234", "abc", "1,2,3", "+5", "99999999999999999999", "1e5"} {
+		if _, err := ParseAmount("x", in); !errors.Is(err, ErrInvalid) {
+			t.Errorf("ParseAmount(%q) accepted", in)
+		}
+	}
+	if got := FormatAmount(123456789); got != "1 234 567.89 €" {
+		t.Errorf("FormatAmount = %q", got)
+	}
+}
+
+func TestParseDateTime(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Skip("no time zone database")
+	}
+	got, err := ParseDateTime("start_at", "2026-06-01 14:00", paris)
+	if err != nil || !got.Equal(time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)) || got.Location() != time.UTC {
+		t.Fatalf("got %v, %v", got, err)
+	}
+	for _, in := range []string{"", "tomorrow", "2026-13-01", "01/06/2026"} {
+		if _, err := ParseDateTime("start_at", in, paris); !errors.Is(err, ErrInvalid) {
+			t.Errorf("ParseDateTime(%q) accepted", in)
+		}
+	}
+}
+
+func TestFold(t *testing.T) {
+	if got := Fold("Éloïse CAFÉ"); got != "eloise cafe" {
+		t.Fatalf("Fold = %q", got)
+	}
+	if terms := SearchTerms("  Zoé   Ñandú "); len(terms) != 2 || terms[0] != "zoe" || terms[1] != "nandu" {
+		t.Fatalf("SearchTerms = %q", terms)
+	}
+}

@@ -1,0 +1,42 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/epicevents/epic-tui/domain"
+)
+
+// InsertAudit records one change and sets a's ID. A zero a.At means now.
+func (q queries) InsertAudit(ctx context.Context, a *domain.AuditEntry) error {
+	at := orNow(a.At, now())
+	changes := a.Changes
+	if changes == "" {
+		changes = "{}"
+	}
+	id, err := q.insert(ctx, `INSERT INTO audit_log (actor_id, actor, at, entity, entity_id, action, changes)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		RETURNING id`,
+		a.ActorID, a.Actor, at, string(a.Entity), a.EntityID, string(a.Action), changes)
+	if err != nil {
+		return wrap(fmt.Sprintf("insert audit entry for %s %d", a.Entity, a.EntityID), err)
+	}
+	a.ID, a.At, a.Changes = id, at, changes
+	return nil
+}
+
+// ListAudit returns the history of one record, newest first.
+func (q queries) ListAudit(ctx context.Context, entity domain.Entity, id int64) ([]domain.AuditEntry, error) {
+	var entries []domain.AuditEntry
+	err := q.selectRows(ctx, &entries, `SELECT id, actor_id, actor, at, entity, entity_id, action, changes
+		FROM audit_log
+		WHERE entity = ? AND entity_id = ?
+		ORDER BY id DESC`, string(entity), id)
+	if err != nil {
+		return nil, wrap(fmt.Sprintf("list audit entries of %s %d", entity, id), err)
+	}
+	for i := range entries {
+		utc(&entries[i].At)
+	}
+	return entries, nil
+}

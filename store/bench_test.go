@@ -1,0 +1,293 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/epicevents/epic-tui/domain"
+	"github.com/epicevents/epic-tui/store"
+	"github.com/epicevents/epic-tui/store/storetest"
+)
+
+// The benchmarks list a database of EPIC_BENCH_ROWS clients, as many
+// contracts and as many events (10000 unless set), built once per dialect
+// and dropped when the test binary ends:
+//
+//	EPIC_BENCH_ROWS=200000 go test -run '^$' -bench . ./store
+
+const rareName = "Zyxwvut Quaggalorn"
+
+var bench struct {
+	sync.Mutex
+	dbs   map[store.Dialect]*store.DB
+	drops []func()
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, drop := range bench.drops {
+		drop()
+	}
+	os.Exit(code)
+}
+
+// benchRows is the size of the benchmark database.
+func benchRows(b *testing.B) int {
+	n := 10000
+	if v := os.Getenv("EPIC_BENCH_ROWS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 2 {
+			b.Fatalf("EPIC_BENCH_ROWS=%q: want a number of rows", v)
+		}
+	}
+	return n
+}
+
+// benchDB returns the seeded database of dialect, building it on first use.
+func benchDB(b *testing.B, dialect store.Dialect) *store.DB {
+	bench.Lock()
+	defer bench.Unlock()
+	if db := bench.dbs[dialect]; db != nil {
+		return db
+	}
+	var db *store.DB
+	switch dialect {
+	case store.SQLite:
+		dir, err := os.MkdirTemp("", "epic-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if db, err = store.Open(context.Background(), filepath.Join(dir, "bench.db")); err != nil {
+			b.Fatal(err)
+		}
+		bench.drops = append(bench.drops, func() { db.Close(); os.RemoveAll(dir) })
+		_, schema := storetest.Schemas()
+		if err := db.Migrate(context.Background(), schema); err != nil {
+			b.Fatal(err)
+		}
+	case store.Postgres:
+		url := os.Getenv(storetest.PostgresEnv)
+		if url == "" {
+			b.Skip(storetest.PostgresEnv + " not set: PostgreSQL benchmark skipped")
+		}
+		var drop func() error
+		var err error
+		if db, drop, err = storetest.CreatePostgres(context.Background(), url); err != nil {
+			b.Fatal(err)
+		}
+		bench.drops = append(bench.drops, func() { drop() })
+	}
+	start := time.Now()
+	bulkLoad(b, db, benchRows(b))
+	b.Logf("%s: loaded %d clients, contracts and events in %v", dialect, benchRows(b), time.Since(start))
+	if bench.dbs == nil {
+		bench.dbs = map[store.Dialect]*store.DB{}
+	}
+	bench.dbs[dialect] = db
+	return db
+}
+
+// bulkLoad inserts n clients, contracts and events with multi-row INSERTs
+// in one transaction. One client, in the middle, bears a rare name.
+func bulkLoad(b *testing.B, db *store.DB, n int) {
+	tx := db.SQL().MustBegin()
+	defer tx.Rollback()
+	var sales, support []int64
+	for i := range 10 {
+		u := domain.User{
+			EmployeeNumber: fmt.Sprintf("B%d", i), FullName: fmt.Sprintf("Bench Person %d", i),
+			Username: fmt.Sprintf("bench%d", i), Email: fmt.Sprintf("bench%d@epic.test", i),
+			Role: domain.RoleSales, Active: true, PasswordHash: testHash, TokensValidAfter: baseTime,
+		}
+		if i%2 == 1 {
+			u.Role = domain.RoleSupport
+		}
+		var id int64
+		err := tx.QueryRow(tx.Rebind(`INSERT INTO users (employee_number, full_name, username, email,
+			role, active, password_hash, tokens_valid_after, search_text, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			u.EmployeeNumber, u.FullName, u.Username, u.Email, string(u.Role), true, testHash,
+			baseTime.UTC(), domain.SearchText(u.EmployeeNumber, u.FullName, u.Username, u.Email, string(u.Role)),
+			baseTime.UTC(), baseTime.UTC()).Scan(&id)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if u.Role == domain.RoleSales {
+			sales = append(sales, id)
+		} else {
+			support = append(support, id)
+		}
+	}
+	at := baseTime.UTC()
+	insertMany(b, tx, "clients", "full_name, email, phone, company_name, sales_contact_id, search_text, created_at, updated_at", n,
+		func(i int) []any {
+			name := fmt.Sprintf("Client %s %d", words[i%len(words)], i)
+			if i == n/2 {
+				name = rareName
+			}
+			email, company := fmt.Sprintf("client%d@bench.test", i), "Company "+words[(i/7)%len(words)]
+			return []any{name, email, "+33102030405", company, sales[i%len(sales)],
+				domain.SearchText(name, email, "+33102030405", company), at, at.Add(time.Duration(i) * time.Second)}
+		})
+	var clients []int64
+	if err := tx.Select(&clients, `SELECT id FROM clients ORDER BY id`); err != nil {
+		b.Fatal(err)
+	}
+	insertMany(b, tx, "contracts", "client_id, total_amount, amount_due, signed, signed_at, search_text, created_at, updated_at", n,
+		func(i int) []any {
+			signed := i%3 != 0
+			var signedAt *time.Time
+			state := "unsigned"
+			if signed {
+				signedAt, state = &at, "signed"
+			}
+			return []any{clients[i], int64(i%50+1) * 10000, int64(i%4) * 2500, signed, signedAt, state, at, at}
+		})
+	var contracts []int64
+	if err := tx.Select(&contracts, `SELECT id FROM contracts ORDER BY id`); err != nil {
+		b.Fatal(err)
+	}
+	insertMany(b, tx, "events", "name, contract_id, support_contact_id, start_at, end_at, location, attendees, notes, search_text, created_at, updated_at", n,
+		func(i int) []any {
+			name, location := "Event "+words[i%len(words)], "Hall "+words[(i/3)%len(words)]
+			var sup *int64
+			if i%5 != 0 {
+				sup = &support[i%len(support)]
+			}
+			start := at.Add(time.Duration(i) * time.Hour)
+			return []any{name, contracts[i], sup, start, start.Add(2 * time.Hour), location, i % 300, "",
+				domain.SearchText(name, location, ""), at, at}
+		})
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+var words = []string{"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliett"}
+
+// insertMany inserts n rows built by row into table, 500 to a statement.
+func insertMany(b *testing.B, tx *sqlx.Tx, table, columns string, n int, row func(i int) []any) {
+	const batch = 500
+	width := strings.Count(columns, ",") + 1
+	tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", width), ", ") + ")"
+	for lo := 0; lo < n; lo += batch {
+		hi := min(lo+batch, n)
+		args := make([]any, 0, (hi-lo)*width)
+		tuples := make([]string, 0, hi-lo)
+		for i := lo; i < hi; i++ {
+			args = append(args, row(i)...)
+			tuples = append(tuples, tuple)
+		}
+		query := "INSERT INTO " + table + " (" + columns + ", version) VALUES " +
+			strings.ReplaceAll(strings.Join(tuples, ", "), ")", ", 1)")
+		if _, err := tx.Exec(tx.Rebind(query), args...); err != nil {
+			b.Fatalf("insert into %s: %v", table, err)
+		}
+	}
+}
+
+// eachDialect runs fn as the sub-benchmarks "sqlite" and "postgres".
+func eachDialect(b *testing.B, fn func(b *testing.B, db *store.DB)) {
+	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
+		b.Run(string(d), func(b *testing.B) { fn(b, benchDB(b, d)) })
+	}
+}
+
+func BenchmarkListClientsFirstPage(b *testing.B) {
+	eachDialect(b, func(b *testing.B, db *store.DB) {
+		for b.Loop() {
+			if _, err := db.ListClients(ctx, domain.ClientQuery{PageQuery: domain.PageQuery{Sort: "full_name"}}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkListClientsNextPage(b *testing.B) {
+	eachDialect(b, func(b *testing.B, db *store.DB) {
+		q := domain.ClientQuery{PageQuery: domain.PageQuery{Sort: "full_name"}}
+		first, err := db.ListClients(ctx, q)
+		if err != nil || len(first.Cursors) == 0 {
+			b.Fatal(err)
+		}
+		q.After = &first.Cursors[len(first.Cursors)-1]
+		for b.Loop() {
+			if _, err := db.ListClients(ctx, q); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkListClientsSearch(b *testing.B) {
+	eachDialect(b, func(b *testing.B, db *store.DB) {
+		for b.Loop() {
+			page, err := db.ListClients(ctx, domain.ClientQuery{PageQuery: domain.PageQuery{Search: "quaggalorn", Sort: "full_name"}})
+			if err != nil || len(page.Items) != 1 {
+				b.Fatalf("%d found, %v", len(page.Items), err)
+			}
+		}
+	})
+}
+
+func BenchmarkCountClientsSearch(b *testing.B) {
+	eachDialect(b, func(b *testing.B, db *store.DB) {
+		for b.Loop() {
+			if _, err := db.CountClients(ctx, domain.ClientQuery{PageQuery: domain.PageQuery{Search: "quaggalorn"}}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkListContractsByClient(b *testing.B) {
+	eachDialect(b, func(b *testing.B, db *store.DB) {
+		q := domain.ContractQuery{PageQuery: domain.PageQuery{Sort: "client"}, Unpaid: true}
+		first, err := db.ListContracts(ctx, q)
+		if err != nil || len(first.Cursors) == 0 {
+			b.Fatal(err)
+		}
+		q.After = &first.Cursors[len(first.Cursors)-1]
+		for b.Loop() {
+			if _, err := db.ListContracts(ctx, q); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkListEventsNextPage(b *testing.B) {
+	eachDialect(b, func(b *testing.B, db *store.DB) {
+		q := domain.EventQuery{PageQuery: domain.PageQuery{Sort: "start_at", Desc: true}}
+		first, err := db.ListEvents(ctx, q)
+		if err != nil || len(first.Cursors) == 0 {
+			b.Fatal(err)
+		}
+		q.After = &first.Cursors[len(first.Cursors)-1]
+		for b.Loop() {
+			if _, err := db.ListEvents(ctx, q); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkListEventsSearch(b *testing.B) {
+	eachDialect(b, func(b *testing.B, db *store.DB) {
+		for b.Loop() {
+			page, err := db.ListEvents(ctx, domain.EventQuery{PageQuery: domain.PageQuery{Search: "quaggalorn"}})
+			if err != nil || len(page.Items) != 1 {
+				b.Fatalf("%d found, %v", len(page.Items), err)
+			}
+		}
+	})
+}

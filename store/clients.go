@@ -1,0 +1,135 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/epicevents/epic-tui/domain"
+)
+
+const clientColumns = `clients.id, clients.full_name, clients.email, clients.phone,
+	clients.company_name, clients.sales_contact_id, sales.full_name AS sales_contact_name,
+	clients.created_at, clients.updated_at, clients.version`
+
+const clientFrom = `clients JOIN users sales ON sales.id = clients.sales_contact_id`
+
+// clientSearch is the text a client is found by: its own and its sales contact's.
+const clientSearch = `clients.search_text || ' ' || sales.search_text`
+
+// clientSorts are the expressions behind domain.ClientSorts.
+var clientSorts = map[string]sortKey{
+	"id":            {expr: "clients.id"},
+	"full_name":     {expr: "clients.full_name"},
+	"company_name":  {expr: "clients.company_name"},
+	"email":         {expr: "clients.email"},
+	"sales_contact": {expr: "sales.full_name"},
+	"updated_at":    {expr: "clients.updated_at"},
+}
+
+// clientRow is a client with its sort key, as lists read it.
+type clientRow struct {
+	domain.Client
+	SortKey any `db:"sort_key"`
+}
+
+func (r clientRow) split() (domain.Client, domain.Cursor) {
+	fixClient(&r.Client)
+	return r.Client, domain.Cursor{Key: r.SortKey, ID: r.ID}
+}
+
+// fixClient puts the times of a client read back in UTC.
+func fixClient(c *domain.Client) { utc(&c.CreatedAt, &c.UpdatedAt) }
+
+// clientSearchText is what a client is found by.
+func clientSearchText(c *domain.Client) string {
+	return domain.SearchText(c.FullName, c.Email, c.Phone, c.CompanyName)
+}
+
+// Client returns the client with the given id.
+func (q queries) Client(ctx context.Context, id int64) (domain.Client, error) {
+	var c domain.Client
+	err := q.get(ctx, &c, `SELECT `+clientColumns+` FROM `+clientFrom+` WHERE clients.id = ?`, id)
+	if isNoRows(err) {
+		err = notFound("client", id)
+	}
+	if err != nil {
+		return c, wrap(fmt.Sprintf("get client %d", id), err)
+	}
+	fixClient(&c)
+	return c, nil
+}
+
+// clientFilter is the WHERE clause of ListClients and CountClients.
+func clientFilter(q domain.ClientQuery) filter {
+	var f filter
+	if q.SalesContactID != 0 {
+		f.add("clients.sales_contact_id = ?", q.SalesContactID)
+	}
+	f.search(clientSearch, q.Search)
+	return f
+}
+
+// ListClients returns one page of the clients q asks for.
+func (q queries) ListClients(ctx context.Context, cq domain.ClientQuery) (domain.Page[domain.Client], error) {
+	k, err := newKeyset("client", clientSorts, "clients.id", cq.PageQuery)
+	if err != nil {
+		return domain.Page[domain.Client]{}, err
+	}
+	page, err := listPage[domain.Client, clientRow](ctx, q, k, clientColumns, clientFrom, clientFilter(cq))
+	if err != nil {
+		return page, wrap("list clients", err)
+	}
+	return page, nil
+}
+
+// CountClients counts the clients q asks for, all pages together.
+func (q queries) CountClients(ctx context.Context, cq domain.ClientQuery) (int, error) {
+	n, err := q.count(ctx, clientFrom, clientFilter(cq))
+	if err != nil {
+		return 0, wrap("count clients", err)
+	}
+	return n, nil
+}
+
+// InsertClient adds c and sets its ID, version and times.
+func (q queries) InsertClient(ctx context.Context, c *domain.Client) error {
+	at := now()
+	created, updated := orNow(c.CreatedAt, at), orNow(c.UpdatedAt, at)
+	id, err := q.insert(ctx, `INSERT INTO clients (full_name, email, phone, company_name,
+			sales_contact_id, search_text, created_at, updated_at, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
+		RETURNING id`,
+		c.FullName, c.Email, c.Phone, c.CompanyName, c.SalesContactID, clientSearchText(c),
+		created, updated)
+	if err != nil {
+		return wrap(fmt.Sprintf("insert client %q", c.Email), err)
+	}
+	c.ID, c.Version, c.CreatedAt, c.UpdatedAt = id, 1, created, updated
+	return nil
+}
+
+// UpdateClient writes c if nobody changed it since it was read at
+// c.Version, then increments the version.
+func (q queries) UpdateClient(ctx context.Context, c *domain.Client) error {
+	at := now()
+	n, err := q.exec(ctx, `UPDATE clients SET full_name = ?, email = ?, phone = ?,
+			company_name = ?, sales_contact_id = ?, search_text = ?,
+			version = version + 1, updated_at = ?
+		WHERE id = ? AND version = ?`,
+		c.FullName, c.Email, c.Phone, c.CompanyName, c.SalesContactID, clientSearchText(c),
+		at, c.ID, c.Version)
+	if err == nil && n == 0 {
+		err = q.missed(ctx, "clients", "client", c.ID)
+	}
+	if err != nil {
+		return wrap(fmt.Sprintf("update client %d", c.ID), err)
+	}
+	c.Version++
+	c.UpdatedAt = at
+	return nil
+}
+
+// DeleteClient removes the client if it is still at version.
+func (q queries) DeleteClient(ctx context.Context, id int64, version int) error {
+	return q.deleteRow(ctx, "clients", "client", id, version, "this client still has contracts")
+}

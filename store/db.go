@@ -1,0 +1,253 @@
+// Package store keeps epic-tui's data in PostgreSQL or SQLite. It implements
+// domain.Store with sqlx: one file per entity, plain SQL beside the Go that
+// scans it, and every method written once for both databases and for use
+// inside or outside a transaction.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq"  // registers the "postgres" driver
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/epicevents/epic-tui/domain"
+)
+
+// Dialect names the database behind a DB.
+type Dialect string
+
+// The two databases epic-tui speaks to.
+const (
+	Postgres Dialect = "postgres"
+	SQLite   Dialect = "sqlite"
+)
+
+// pingTimeout bounds how long Open waits for the database to answer.
+const pingTimeout = 5 * time.Second
+
+// sqliteParams apply to every connection the pool opens: a one-off Exec
+// would configure only the connection it happened to run on.
+var sqliteParams = []string{
+	"_pragma=foreign_keys(1)",
+	"_pragma=journal_mode(WAL)",
+	"_pragma=busy_timeout(10000)",
+	"_txlock=immediate", // writers queue on BEGIN instead of failing on upgrade
+	"_time_format=sqlite",
+}
+
+// queries holds what every store method needs; DB and Tx embed it, so each
+// method is written once and runs inside or outside a transaction.
+type queries struct {
+	x       sqlx.ExtContext
+	dialect Dialect
+}
+
+// DB is an open database. It implements domain.Store.
+type DB struct {
+	queries
+	db *sqlx.DB
+}
+
+// Tx is a transaction in progress. It implements domain.Queries.
+type Tx struct {
+	queries
+}
+
+var (
+	_ domain.Store   = (*DB)(nil)
+	_ domain.Queries = (*Tx)(nil)
+)
+
+// Open connects to the database named by rawURL: a postgres:// or
+// postgresql:// URL for PostgreSQL; anything else is an SQLite file, given as
+// a plain path, sqlite://path or a file: URI. It pings the database and
+// returns an error wrapping domain.ErrUnavailable when it does not answer.
+func Open(ctx context.Context, rawURL string) (*DB, error) {
+	driver, dsn, err := dataSource(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	x, err := sqlx.Open(driver, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", Redact(rawURL), err)
+	}
+	db := &DB{queries: queries{x: x, dialect: Dialect(driver)}, db: x}
+	if db.dialect == SQLite && strings.Contains(dsn, ":memory:") {
+		// Every connection to :memory: is a database of its own.
+		x.SetMaxOpenConns(1)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, pingTimeout)
+	defer cancel()
+	if err := x.PingContext(pingCtx); err != nil {
+		x.Close()
+		return nil, unreachable(rawURL, err)
+	}
+	return db, nil
+}
+
+// dataSource picks the driver for rawURL and the DSN to give it.
+func dataSource(rawURL string) (driver, dsn string, err error) {
+	if strings.HasPrefix(rawURL, "postgres://") || strings.HasPrefix(rawURL, "postgresql://") {
+		return string(Postgres), rawURL, nil
+	}
+	params := strings.Join(sqliteParams, "&")
+	switch {
+	case strings.HasPrefix(rawURL, "file:"):
+		sep := "?"
+		if strings.Contains(rawURL, "?") {
+			sep = "&"
+		}
+		return string(SQLite), rawURL + sep + params, nil
+	case strings.HasPrefix(rawURL, "sqlite://"):
+		rawURL = strings.TrimPrefix(rawURL, "sqlite://")
+	}
+	if rawURL == "" {
+		return "", "", domain.NewError(domain.ErrInvalid, "database", "the database path is empty")
+	}
+	if rawURL != ":memory:" {
+		if err := os.MkdirAll(filepath.Dir(rawURL), 0o700); err != nil {
+			return "", "", fmt.Errorf("store: create the database directory: %w", err)
+		}
+	}
+	return string(SQLite), rawURL + "?" + params, nil
+}
+
+// unreachable builds the one-line error Open returns when the database does
+// not answer; it never shows the URL's password.
+func unreachable(rawURL string, err error) error {
+	reason := strings.Join(strings.Fields(err.Error()), " ")
+	if u, perr := url.Parse(rawURL); perr == nil && u.User != nil {
+		if pw, ok := u.User.Password(); ok && pw != "" {
+			reason = strings.ReplaceAll(reason, pw, "xxxxx")
+		}
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		reason = "no answer within " + pingTimeout.String()
+	}
+	msg := fmt.Sprintf("cannot reach the database at %s: %s", Redact(rawURL), reason)
+	return domain.NewError(domain.ErrUnavailable, "", msg)
+}
+
+// Redact hides the password of a database URL so it can be shown in messages.
+func Redact(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.User == nil {
+		if i := strings.Index(rawURL, "@"); i >= 0 && strings.Contains(rawURL, "://") {
+			// Unparsable but holding credentials: show the host part only.
+			return rawURL[:strings.Index(rawURL, "://")+3] + "xxxxx" + rawURL[i:]
+		}
+		return rawURL
+	}
+	return u.Redacted()
+}
+
+// Dialect tells which database db is.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// SQL returns the underlying handle, for tools and tests that need raw SQL.
+func (db *DB) SQL() *sqlx.DB { return db.db }
+
+// Close closes every connection of the pool.
+func (db *DB) Close() error { return db.db.Close() }
+
+// InTx runs fn in one transaction, committed when fn returns nil and rolled
+// back otherwise (and when fn panics).
+func (db *DB) InTx(ctx context.Context, fn func(q domain.Queries) error) (err error) {
+	tx, err := db.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return wrap("begin transaction", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(&Tx{queries{x: tx, dialect: db.dialect}}); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return wrap("commit transaction", err)
+	}
+	return nil
+}
+
+// rebind turns the ? placeholders of query into the dialect's.
+func (q queries) rebind(query string) string { return q.x.Rebind(query) }
+
+// get scans one row into dest.
+func (q queries) get(ctx context.Context, dest any, query string, args ...any) error {
+	return sqlx.GetContext(ctx, q.x, dest, q.rebind(query), args...)
+}
+
+// selectRows scans every row into dest, a pointer to a slice.
+func (q queries) selectRows(ctx context.Context, dest any, query string, args ...any) error {
+	return sqlx.SelectContext(ctx, q.x, dest, q.rebind(query), args...)
+}
+
+// exec runs a statement and returns how many rows it touched.
+func (q queries) exec(ctx context.Context, query string, args ...any) (int64, error) {
+	res, err := q.x.ExecContext(ctx, q.rebind(query), args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// insert runs an INSERT ... RETURNING id and returns the id.
+func (q queries) insert(ctx context.Context, query string, args ...any) (int64, error) {
+	var id int64
+	err := q.x.QueryRowxContext(ctx, q.rebind(query), args...).Scan(&id)
+	return id, err
+}
+
+// now is the time written for a change: UTC, to the microsecond, as both
+// databases keep it.
+func now() time.Time { return dbTime(time.Now()) }
+
+// dbTime is t as the databases store it: UTC, truncated to the microsecond,
+// so what is read back equals what was written.
+func dbTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// dbTimePtr is dbTime for a nullable time.
+func dbTimePtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	v := dbTime(*t)
+	return &v
+}
+
+// orNow returns dbTime(t), or now when t is zero.
+func orNow(t time.Time, at time.Time) time.Time {
+	if t.IsZero() {
+		return at
+	}
+	return dbTime(t)
+}
+
+// utc puts times read back in UTC: the drivers hand them in fixed zones.
+func utc(ts ...*time.Time) {
+	for _, t := range ts {
+		*t = t.UTC()
+	}
+}
+
+// utcPtr is utc for nullable times.
+func utcPtr(ts ...**time.Time) {
+	for _, t := range ts {
+		if *t != nil {
+			v := (*t).UTC()
+			*t = &v
+		}
+	}
+}

@@ -1,0 +1,139 @@
+// Package storetest opens throwaway databases for tests: an SQLite file in a
+// temporary directory, and a fresh PostgreSQL database when
+// EPIC_TEST_POSTGRES_URL names a server.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/epicevents/epic-tui/store"
+)
+
+// PostgresEnv names the variable holding the URL of a PostgreSQL server the
+// tests may create databases on, e.g.
+// postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable.
+const PostgresEnv = "EPIC_TEST_POSTGRES_URL"
+
+// Schemas returns the text of schema.sql and schema.sqlite.sql, read from the
+// root of the module whichever package's tests ask.
+func Schemas() (pg, sqlite string) {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		panic("storetest: cannot locate the schema files")
+	}
+	root := filepath.Join(filepath.Dir(file), "..", "..")
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(root, name))
+		if err != nil {
+			panic(fmt.Sprintf("storetest: %v", err))
+		}
+		return string(b)
+	}
+	return read("schema.sql"), read("schema.sqlite.sql")
+}
+
+// OpenSQLite returns a migrated SQLite database in a temporary file, closed
+// when the test ends.
+func OpenSQLite(t testing.TB) *store.DB {
+	t.Helper()
+	_, schema := Schemas()
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "epic.db"))
+	if err != nil {
+		t.Fatalf("open sqlite: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(context.Background(), schema); err != nil {
+		t.Fatalf("migrate sqlite: %v", err)
+	}
+	return db
+}
+
+// OpenPostgres returns a migrated PostgreSQL database of its own, created on
+// the server named by EPIC_TEST_POSTGRES_URL and dropped when the test ends.
+// The test is skipped when the variable is not set.
+func OpenPostgres(t testing.TB) *store.DB {
+	t.Helper()
+	adminURL := os.Getenv(PostgresEnv)
+	if adminURL == "" {
+		t.Skip(PostgresEnv + " not set: PostgreSQL test skipped")
+	}
+	db, drop, err := CreatePostgres(context.Background(), adminURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := drop(); err != nil {
+			t.Error(err)
+		}
+	})
+	return db
+}
+
+// CreatePostgres creates a database with a random name on the server at
+// adminURL, opens and migrates it. drop closes it and drops the database.
+func CreatePostgres(ctx context.Context, adminURL string) (db *store.DB, drop func() error, err error) {
+	u, err := url.Parse(adminURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("storetest: %s: %w", PostgresEnv, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	admin, err := sql.Open("postgres", adminURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("storetest: open postgres admin: %w", err)
+	}
+	name := "epic_test_" + randomHex(8)
+	// The name is ours, made of hex digits: safe to put in the statement.
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		admin.Close()
+		return nil, nil, fmt.Errorf("storetest: create database %s: %w", name, err)
+	}
+	drop = func() error {
+		if db != nil {
+			db.Close()
+		}
+		defer admin.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			return fmt.Errorf("storetest: drop database %s: %w", name, err)
+		}
+		return nil
+	}
+	u.Path = "/" + name
+	if db, err = store.Open(ctx, u.String()); err != nil {
+		drop()
+		return nil, nil, fmt.Errorf("storetest: open postgres: %w", err)
+	}
+	pg, _ := Schemas()
+	if err := db.Migrate(ctx, pg); err != nil {
+		drop()
+		return nil, nil, fmt.Errorf("storetest: migrate postgres: %w", err)
+	}
+	return db, drop, nil
+}
+
+// ForEach runs fn as the subtests "sqlite" and "postgres", each with a
+// database of its own.
+func ForEach(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, OpenSQLite(t)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, OpenPostgres(t)) })
+}
+
+// randomHex returns n random bytes as hex digits.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}

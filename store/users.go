@@ -1,0 +1,198 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/epicevents/epic-tui/domain"
+)
+
+const userColumns = `users.id, users.employee_number, users.full_name, users.username, users.email,
+	users.role, users.active, users.password_hash, users.tokens_valid_after, users.failed_logins,
+	users.locked_until, users.created_at, users.updated_at, users.version`
+
+// userSorts are the expressions behind domain.UserSorts.
+var userSorts = map[string]sortKey{
+	"id":              {expr: "users.id"},
+	"employee_number": {expr: "users.employee_number"},
+	"full_name":       {expr: "users.full_name"},
+	"username":        {expr: "users.username"},
+	"email":           {expr: "users.email"},
+	"role":            {expr: "users.role"},
+}
+
+// userRow is a user with its sort key, as lists read it.
+type userRow struct {
+	domain.User
+	SortKey any `db:"sort_key"`
+}
+
+func (r userRow) split() (domain.User, domain.Cursor) {
+	fixUser(&r.User)
+	return r.User, domain.Cursor{Key: r.SortKey, ID: r.ID}
+}
+
+// fixUser puts the times of a user read back in UTC.
+func fixUser(u *domain.User) {
+	utc(&u.TokensValidAfter, &u.CreatedAt, &u.UpdatedAt)
+	utcPtr(&u.LockedUntil)
+}
+
+// userSearchText is what a user is found by.
+func userSearchText(u *domain.User) string {
+	return domain.SearchText(u.EmployeeNumber, u.FullName, u.Username, u.Email, string(u.Role))
+}
+
+// User returns the user with the given id.
+func (q queries) User(ctx context.Context, id int64) (domain.User, error) {
+	var u domain.User
+	err := q.get(ctx, &u, `SELECT `+userColumns+` FROM users WHERE users.id = ?`, id)
+	if isNoRows(err) {
+		err = notFound("user", id)
+	}
+	if err != nil {
+		return u, wrap(fmt.Sprintf("get user %d", id), err)
+	}
+	fixUser(&u)
+	return u, nil
+}
+
+// UserByLogin finds a user by username, or by email whatever its case.
+func (q queries) UserByLogin(ctx context.Context, login string) (domain.User, error) {
+	var u domain.User
+	err := q.get(ctx, &u, `SELECT `+userColumns+` FROM users
+		WHERE users.username = ? OR users.email = lower(?)
+		ORDER BY users.id LIMIT 1`, login, login)
+	if isNoRows(err) {
+		err = domain.NewError(domain.ErrNotFound, "", fmt.Sprintf("no user %q", login))
+	}
+	if err != nil {
+		return u, wrap(fmt.Sprintf("get user %q", login), err)
+	}
+	fixUser(&u)
+	return u, nil
+}
+
+// userFilter is the WHERE clause of ListUsers and CountUsers.
+func userFilter(q domain.UserQuery) filter {
+	var f filter
+	if q.Role != "" {
+		f.add("users.role = ?", string(q.Role))
+	}
+	if q.Active != nil {
+		f.add("users.active = ?", *q.Active)
+	}
+	f.search("users.search_text", q.Search)
+	return f
+}
+
+// ListUsers returns one page of the users q asks for.
+func (q queries) ListUsers(ctx context.Context, uq domain.UserQuery) (domain.Page[domain.User], error) {
+	k, err := newKeyset("user", userSorts, "users.id", uq.PageQuery)
+	if err != nil {
+		return domain.Page[domain.User]{}, err
+	}
+	page, err := listPage[domain.User, userRow](ctx, q, k, userColumns, "users", userFilter(uq))
+	if err != nil {
+		return page, wrap("list users", err)
+	}
+	return page, nil
+}
+
+// CountUsers counts the users q asks for, all pages together.
+func (q queries) CountUsers(ctx context.Context, uq domain.UserQuery) (int, error) {
+	n, err := q.count(ctx, "users", userFilter(uq))
+	if err != nil {
+		return 0, wrap("count users", err)
+	}
+	return n, nil
+}
+
+// CountActiveAdmins counts the administrators who may still sign in, so the
+// last one is never demoted, disabled or deleted.
+func (q queries) CountActiveAdmins(ctx context.Context) (int, error) {
+	var n int
+	err := q.get(ctx, &n, `SELECT count(*) FROM users WHERE role = ? AND active = ?`,
+		string(domain.RoleAdmin), true)
+	if err != nil {
+		return 0, wrap("count active admins", err)
+	}
+	return n, nil
+}
+
+// InsertUser adds u and sets its ID, version and times.
+func (q queries) InsertUser(ctx context.Context, u *domain.User) error {
+	at := now()
+	created, updated := orNow(u.CreatedAt, at), orNow(u.UpdatedAt, at)
+	tokens, locked := dbTime(u.TokensValidAfter), dbTimePtr(u.LockedUntil)
+	id, err := q.insert(ctx, `INSERT INTO users (employee_number, full_name, username, email, role,
+			active, password_hash, tokens_valid_after, failed_logins, locked_until, search_text,
+			created_at, updated_at, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+		RETURNING id`,
+		u.EmployeeNumber, u.FullName, u.Username, u.Email, string(u.Role),
+		u.Active, u.PasswordHash, tokens, u.FailedLogins, locked, userSearchText(u),
+		created, updated)
+	if err != nil {
+		return wrap(fmt.Sprintf("insert user %q", u.Username), err)
+	}
+	u.ID, u.Version = id, 1
+	u.TokensValidAfter, u.LockedUntil, u.CreatedAt, u.UpdatedAt = tokens, locked, created, updated
+	return nil
+}
+
+// UpdateUser writes every column of u if nobody changed it since it was
+// read at u.Version, then increments the version.
+func (q queries) UpdateUser(ctx context.Context, u *domain.User) error {
+	at := now()
+	tokens, locked := dbTime(u.TokensValidAfter), dbTimePtr(u.LockedUntil)
+	n, err := q.exec(ctx, `UPDATE users SET employee_number = ?, full_name = ?, username = ?,
+			email = ?, role = ?, active = ?, password_hash = ?, tokens_valid_after = ?,
+			failed_logins = ?, locked_until = ?, search_text = ?,
+			version = version + 1, updated_at = ?
+		WHERE id = ? AND version = ?`,
+		u.EmployeeNumber, u.FullName, u.Username, u.Email, string(u.Role), u.Active,
+		u.PasswordHash, tokens, u.FailedLogins, locked, userSearchText(u),
+		at, u.ID, u.Version)
+	if err == nil && n == 0 {
+		err = q.missed(ctx, "users", "user", u.ID)
+	}
+	if err != nil {
+		return wrap(fmt.Sprintf("update user %d", u.ID), err)
+	}
+	u.Version++
+	u.TokensValidAfter, u.LockedUntil, u.UpdatedAt = tokens, locked, at
+	return nil
+}
+
+// SetLoginState records failed sign-ins and the lock they cause. It is not
+// a change of the user record, so it leaves the version alone.
+func (q queries) SetLoginState(ctx context.Context, id int64, failedLogins int, lockedUntil *time.Time) error {
+	n, err := q.exec(ctx, `UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?`,
+		failedLogins, dbTimePtr(lockedUntil), id)
+	if err == nil && n == 0 {
+		err = notFound("user", id)
+	}
+	if err != nil {
+		return wrap(fmt.Sprintf("set login state of user %d", id), err)
+	}
+	return nil
+}
+
+// DeleteUser removes the user if it is still at version.
+func (q queries) DeleteUser(ctx context.Context, id int64, version int) error {
+	return q.deleteRow(ctx, "users", "user", id, version, "this user still follows clients or supports events")
+}
+
+// UserReferences counts the clients a user follows and the events they support.
+func (q queries) UserReferences(ctx context.Context, id int64) (clients, events int, err error) {
+	err = q.get(ctx, &clients, `SELECT count(*) FROM clients WHERE sales_contact_id = ?`, id)
+	if err == nil {
+		err = q.get(ctx, &events, `SELECT count(*) FROM events WHERE support_contact_id = ?`, id)
+	}
+	if err != nil {
+		return 0, 0, wrap(fmt.Sprintf("count references to user %d", id), err)
+	}
+	return clients, events, nil
+}
