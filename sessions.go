@@ -1,0 +1,63 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/epicevents/epic-tui/auth"
+	"github.com/epicevents/epic-tui/domain"
+)
+
+var _ domain.PasswordHasher = (*auth.Argon2)(nil)
+
+// sessionFile keeps the signed-in session of one database as a JWT in the
+// user's configuration directory, so the next launch skips the login.
+type sessionFile struct {
+	path   string
+	signer *auth.Signer
+}
+
+func newSessionFile(cfg *config) (*sessionFile, error) {
+	secret, err := cfg.signingSecret()
+	if err != nil {
+		return nil, err
+	}
+	signer, err := auth.NewSigner(secret)
+	if err != nil {
+		return nil, badConfig("%v", err)
+	}
+	return &sessionFile{path: auth.SessionPath(cfg.ConfigDir, cfg.DatabaseURL), signer: signer}, nil
+}
+
+// Load returns the saved session; an error says why there is none.
+func (s *sessionFile) Load() (domain.Session, error) {
+	tok, err := auth.LoadSession(s.path)
+	if err != nil {
+		return domain.Session{}, err
+	}
+	c, err := s.signer.Parse(tok, time.Now())
+	if err != nil {
+		return domain.Session{}, err
+	}
+	return domain.Session{UserID: c.UserID, Role: domain.Role(c.Role), IssuedAt: c.IssuedAt}, nil
+}
+
+// Save issues a token for u and keeps it.
+func (s *sessionFile) Save(u domain.User) (domain.Session, error) {
+	now := time.Now()
+	tok, err := s.signer.Issue(u.ID, string(u.Role), now)
+	if err != nil {
+		return domain.Session{}, err
+	}
+	if err := auth.SaveSession(s.path, tok); err != nil {
+		return domain.Session{}, fmt.Errorf("save session: %w", err)
+	}
+	c, err := s.signer.Parse(tok, now)
+	if err != nil {
+		return domain.Session{}, err
+	}
+	return domain.Session{UserID: u.ID, Role: u.Role, IssuedAt: c.IssuedAt}, nil
+}
+
+// Clear deletes the saved session.
+func (s *sessionFile) Clear() error { return auth.DeleteSession(s.path) }
