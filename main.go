@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -156,9 +157,51 @@ func openDatabase(ctx context.Context, cfg *config) (*store.DB, error) {
 	return db, nil
 }
 
-// newApp builds the domain services over db.
-func newApp(ctx context.Context, db *store.DB, obs domain.Observer) (*domain.App, error) {
-	return domain.New(ctx, domain.Deps{Store: db, Hasher: auth.NewArgon2(), Observer: obs})
+// ops is what every command shares: the configuration, the log and Sentry.
+type ops struct {
+	cfg      *config
+	log      *slog.Logger
+	closeLog io.Closer
+	flush    func()
+}
+
+// startOps loads the configuration, opens the log and starts Sentry.
+func startOps(dbFlag string) (*ops, error) {
+	cfg, err := loadConfig(dbFlag)
+	if err != nil {
+		return nil, err
+	}
+	log, closeLog, err := openLog(cfg)
+	if err != nil {
+		return nil, err
+	}
+	flush, err := startSentry(cfg, nil)
+	if err != nil {
+		closeLog.Close()
+		return nil, err
+	}
+	return &ops{cfg: cfg, log: log, closeLog: closeLog, flush: flush}, nil
+}
+
+// close sends what Sentry still holds and closes the log.
+func (o *ops) close() {
+	o.flush()
+	o.closeLog.Close()
+}
+
+// openApp opens and migrates the database and builds the domain services.
+func (o *ops) openApp(ctx context.Context) (*store.DB, *domain.App, error) {
+	db, err := openDatabase(ctx, o.cfg)
+	if err != nil {
+		o.log.Error("open database", "database", store.Redact(o.cfg.DatabaseURL), "error", err.Error())
+		return nil, nil, err
+	}
+	app, err := domain.New(ctx, domain.Deps{Store: db, Hasher: auth.NewArgon2(), Observer: observer{o.log}, Logger: o.log})
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, app, nil
 }
 
 func firstNonEmpty(a, b string) string {
@@ -179,16 +222,17 @@ func cmdInit(ctx context.Context, dbGlobal string, args []string, stdout, stderr
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(firstNonEmpty(dbFlag, dbGlobal))
+	o, err := startOps(firstNonEmpty(dbFlag, dbGlobal))
 	if err != nil {
 		return err
 	}
-	db, err := openDatabase(ctx, cfg)
+	defer o.close()
+	db, err := openDatabase(ctx, o.cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	fmt.Fprintf(stdout, "database ready (schema version %d): %s\n", store.SchemaVersion, store.Redact(cfg.DatabaseURL))
+	fmt.Fprintf(stdout, "database ready (schema version %d): %s\n", store.SchemaVersion, store.Redact(o.cfg.DatabaseURL))
 	return nil
 }
 
@@ -225,20 +269,17 @@ func cmdAdmin(ctx context.Context, dbGlobal string, args []string, stdin io.Read
 	if _, err := domain.NormalizeEmail(in.Email); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(firstNonEmpty(dbFlag, dbGlobal))
+	o, err := startOps(firstNonEmpty(dbFlag, dbGlobal))
 	if err != nil {
 		return err
 	}
-	db, err := openDatabase(ctx, cfg)
+	defer o.close()
+	db, app, err := o.openApp(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	if in.Password, err = readNewPassword(stdin, stderr, fromStdin); err != nil {
-		return err
-	}
-	app, err := newApp(ctx, db, nil)
-	if err != nil {
 		return err
 	}
 	u, err := app.Auth.CreateAdmin(ctx, in)
@@ -298,11 +339,12 @@ func cmdLogout(ctx context.Context, dbGlobal string, args []string, stdout, stde
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(firstNonEmpty(dbFlag, dbGlobal))
+	o, err := startOps(firstNonEmpty(dbFlag, dbGlobal))
 	if err != nil {
 		return err
 	}
-	sessions, err := newSessionFile(cfg)
+	defer o.close()
+	sessions, err := newSessionFile(o.cfg)
 	if err != nil {
 		return err
 	}
@@ -310,15 +352,11 @@ func cmdLogout(ctx context.Context, dbGlobal string, args []string, stdout, stde
 	if loadErr == nil {
 		// Revoke on the server side too; a session that no longer parses
 		// is simply removed.
-		db, err := openDatabase(ctx, cfg)
+		db, app, err := o.openApp(ctx)
 		if err != nil {
 			return err
 		}
 		defer db.Close()
-		app, err := newApp(ctx, db, nil)
-		if err != nil {
-			return err
-		}
 		if err := app.Auth.Logout(ctx, sess); err != nil {
 			return err
 		}
@@ -377,22 +415,20 @@ func versionString() string {
 
 // cmdApp runs the terminal application.
 func cmdApp(ctx context.Context, dbFlag string) error {
-	cfg, err := loadConfig(dbFlag)
+	o, err := startOps(dbFlag)
 	if err != nil {
 		return err
 	}
-	db, err := openDatabase(ctx, cfg)
+	defer o.close()
+	sessions, err := newSessionFile(o.cfg)
+	if err != nil {
+		return err
+	}
+	db, _, err := o.openApp(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	sessions, err := newSessionFile(cfg)
-	if err != nil {
-		return err
-	}
-	if _, err := newApp(ctx, db, nil); err != nil {
-		return err
-	}
 	_ = sessions
 	return errors.New("the interactive application is not built yet; the sub-commands work (see epic-tui --help)")
 }

@@ -160,7 +160,11 @@ func (r reporter) Report(err error, actor domain.User) {
 // Panic reports a recovered panic with its stack.
 func (r reporter) Panic(value any, stack []byte) {
 	r.log.Error("panic", "value", fmt.Sprint(value), "stack", string(stack))
-	sentry.CurrentHub().Recover(value)
+	sentry.WithScope(func(scope *sentry.Scope) {
+		scope.SetTag("event", "panic")
+		scope.SetLevel(sentry.LevelFatal)
+		sentry.CurrentHub().Recover(value)
+	})
 }
 
 // secretScrubber removes known secrets and secret-shaped strings.
@@ -197,6 +201,18 @@ func (s *secretScrubber) scrub(text string) string {
 	return text
 }
 
+// scrubFrames drops the source lines and variables of stack frames: code
+// near a failure may hold anything.
+func scrubFrames(st *sentry.Stacktrace) {
+	if st == nil {
+		return
+	}
+	for j := range st.Frames {
+		f := &st.Frames[j]
+		f.Vars, f.PreContext, f.PostContext, f.ContextLine = nil, nil, nil, ""
+	}
+}
+
 // scrubEvent is Sentry's BeforeSend: it drops request data and scrubs every
 // text the event carries.
 func scrubEvent(event *sentry.Event, _ *sentry.EventHint) *sentry.Event {
@@ -206,11 +222,10 @@ func scrubEvent(event *sentry.Event, _ *sentry.EventHint) *sentry.Event {
 	event.Message = s(event.Message)
 	for i := range event.Exception {
 		event.Exception[i].Value = s(event.Exception[i].Value)
-		if st := event.Exception[i].Stacktrace; st != nil {
-			for j := range st.Frames {
-				st.Frames[j].Vars = nil
-			}
-		}
+		scrubFrames(event.Exception[i].Stacktrace)
+	}
+	for i := range event.Threads {
+		scrubFrames(event.Threads[i].Stacktrace)
 	}
 	for k, v := range event.Tags {
 		event.Tags[k] = s(v)
