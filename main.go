@@ -23,6 +23,7 @@ import (
 	"github.com/epicevents/epic-tui/auth"
 	"github.com/epicevents/epic-tui/domain"
 	"github.com/epicevents/epic-tui/store"
+	"github.com/epicevents/epic-tui/ui"
 )
 
 //go:embed schema.sql
@@ -424,11 +425,10 @@ func cmdApp(ctx context.Context, dbFlag string) error {
 	if err != nil {
 		return err
 	}
-	db, _, err := o.openApp(ctx)
+	db, app, err := o.openApp(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	_ = sessions
-	return errors.New("the interactive application is not built yet; the sub-commands work (see epic-tui --help)")
+	return ui.Run(ctx, ui.Options{App: app, Sessions: sessions})
 }

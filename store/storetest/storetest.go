@@ -79,29 +79,48 @@ func OpenPostgres(t testing.TB) *store.DB {
 	return db
 }
 
-// CreatePostgres creates a database with a random name on the server at
-// adminURL, opens and migrates it. drop closes it and drops the database.
-func CreatePostgres(ctx context.Context, adminURL string) (db *store.DB, drop func() error, err error) {
+// PostgresURL creates an empty database of its own on the server named by
+// EPIC_TEST_POSTGRES_URL and returns its URL, for tests that run the
+// program itself; it is dropped when the test ends. The test is skipped when
+// the variable is not set.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	adminURL := os.Getenv(PostgresEnv)
+	if adminURL == "" {
+		t.Skip(PostgresEnv + " not set: PostgreSQL test skipped")
+	}
+	dbURL, drop, err := createDatabase(context.Background(), adminURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := drop(); err != nil {
+			t.Error(err)
+		}
+	})
+	return dbURL
+}
+
+// createDatabase creates a database with a random name on the server at
+// adminURL and returns its URL; drop drops it, closing its connections.
+func createDatabase(ctx context.Context, adminURL string) (dbURL string, drop func() error, err error) {
 	u, err := url.Parse(adminURL)
 	if err != nil {
-		return nil, nil, fmt.Errorf("storetest: %s: %w", PostgresEnv, err)
+		return "", nil, fmt.Errorf("storetest: %s: %w", PostgresEnv, err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	admin, err := sql.Open("postgres", adminURL)
 	if err != nil {
-		return nil, nil, fmt.Errorf("storetest: open postgres admin: %w", err)
+		return "", nil, fmt.Errorf("storetest: open postgres admin: %w", err)
 	}
 	name := "epic_test_" + randomHex(8)
 	// The name is ours, made of hex digits: safe to put in the statement.
 	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
 		admin.Close()
-		return nil, nil, fmt.Errorf("storetest: create database %s: %w", name, err)
+		return "", nil, fmt.Errorf("storetest: create database %s: %w", name, err)
 	}
 	drop = func() error {
-		if db != nil {
-			db.Close()
-		}
 		defer admin.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
@@ -111,7 +130,23 @@ func CreatePostgres(ctx context.Context, adminURL string) (db *store.DB, drop fu
 		return nil
 	}
 	u.Path = "/" + name
-	if db, err = store.Open(ctx, u.String()); err != nil {
+	return u.String(), drop, nil
+}
+
+// CreatePostgres creates a database with a random name on the server at
+// adminURL, opens and migrates it. drop closes it and drops the database.
+func CreatePostgres(ctx context.Context, adminURL string) (db *store.DB, drop func() error, err error) {
+	dbURL, dropDB, err := createDatabase(ctx, adminURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	drop = func() error {
+		if db != nil {
+			db.Close()
+		}
+		return dropDB()
+	}
+	if db, err = store.Open(ctx, dbURL); err != nil {
 		drop()
 		return nil, nil, fmt.Errorf("storetest: open postgres: %w", err)
 	}

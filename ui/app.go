@@ -1,0 +1,267 @@
+// Package ui is the terminal application: first-run setup, login, and the
+// main screen of tabbed tables, details and forms. It calls domain, nothing
+// else; every database call runs in a tea.Cmd.
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/epicevents/epic-tui/domain"
+)
+
+// Sessions saves and restores the signed-in session; main implements it with
+// JWT files.
+type Sessions interface {
+	// Load returns the saved session, or an error with a one-line reason
+	// (expired, tampered…) when it is invalid; an error wrapping
+	// os.ErrNotExist when there is simply none.
+	Load() (domain.Session, error)
+	// Save issues and persists a token for u and returns its session.
+	Save(u domain.User) (domain.Session, error)
+	// Clear deletes the saved token.
+	Clear() error
+}
+
+// Options configure the app.
+type Options struct {
+	App      *domain.App
+	Sessions Sessions
+	Loc      *time.Location // for showing and parsing dates; nil = time.Local
+}
+
+// Minimum terminal size; below it the app asks for a bigger window.
+const (
+	minWidth  = 60
+	minHeight = 15
+)
+
+// screen is what the root model shows.
+type screen int
+
+const (
+	screenStart screen = iota // finding out whether to set up, log in or go on
+	screenSetup
+	screenLogin
+	screenMain
+)
+
+// startMsg says where the app begins.
+type startMsg struct {
+	needsSetup bool
+	sess       domain.Session
+	user       domain.User
+	reason     string // why the saved session was not used
+	err        error
+}
+
+// signedInMsg: someone has signed in (or set up the first admin).
+type signedInMsg struct {
+	sess domain.Session
+	user domain.User
+}
+
+// signedOutMsg sends the app back to the login screen with a reason.
+type signedOutMsg struct{ reason string }
+
+// model is the root: it routes messages to the current screen.
+type model struct {
+	sh     *shared
+	screen screen
+	err    string // a failure before any screen could start
+
+	form   *formModel // the setup or login form
+	reason string     // the line above the login form
+	main   *mainModel
+}
+
+// New returns the root model of the app.
+func New(opts Options) tea.Model {
+	return newModel(context.Background(), opts)
+}
+
+// newModel builds the root model; ctx bounds every database call.
+func newModel(ctx context.Context, opts Options) *model {
+	loc := opts.Loc
+	if loc == nil {
+		loc = time.Local
+	}
+	sh := &shared{
+		ctx:      ctx,
+		app:      opts.App,
+		sessions: opts.Sessions,
+		loc:      loc,
+		styles:   newStyles(noColorEnv()),
+		width:    80,
+		height:   24,
+	}
+	return &model{sh: sh}
+}
+
+// Run runs the app until the user quits or ctx ends.
+func Run(ctx context.Context, opts Options) error {
+	_, err := tea.NewProgram(newModel(ctx, opts), tea.WithContext(ctx)).Run()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
+}
+
+// Init finds out where to start.
+func (m *model) Init() tea.Cmd {
+	sh := m.sh
+	return func() tea.Msg {
+		ctx := sh.ctx
+		needs, err := sh.app.Auth.NeedsSetup(ctx)
+		if err != nil {
+			return startMsg{err: err}
+		}
+		if needs {
+			return startMsg{needsSetup: true}
+		}
+		sess, err := sh.sessions.Load()
+		if errors.Is(err, os.ErrNotExist) {
+			return startMsg{}
+		}
+		if err != nil {
+			return startMsg{reason: err.Error()}
+		}
+		u, err := sh.app.Auth.Authenticate(ctx, sess)
+		if err != nil {
+			return startMsg{reason: errText(err)}
+		}
+		return startMsg{sess: sess, user: u}
+	}
+}
+
+// Update routes a message: ctrl+c and resizes first, then the screen.
+func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.sh.width, m.sh.height = msg.Width, msg.Height
+		m.resize()
+		return m, nil
+	case tea.KeyPressMsg:
+		if msg.String() == "ctrl+c" {
+			return m, tea.Quit
+		}
+		if m.tooSmall() {
+			if msg.String() == "q" {
+				return m, tea.Quit
+			}
+			return m, nil
+		}
+	case startMsg:
+		return m, m.start(msg)
+	case signedInMsg:
+		m.sh.sess, m.sh.user = msg.sess, msg.user
+		m.screen, m.form = screenMain, nil
+		m.main = newMainModel(m.sh)
+		m.resize()
+		return m, m.main.Init()
+	case signedOutMsg:
+		m.sh.sess, m.sh.user = domain.Session{}, domain.User{}
+		m.main = nil
+		return m, m.showLogin(msg.reason)
+	}
+
+	switch m.screen {
+	case screenStart:
+		if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "q" {
+			return m, tea.Quit
+		}
+	case screenSetup, screenLogin:
+		cmd := m.form.Update(msg)
+		if m.form.done && !m.form.busy {
+			// esc: the login starts afresh; setup keeps what was typed.
+			if m.screen == screenLogin {
+				m.form = newLoginForm(m.sh)
+				m.resize()
+			}
+			m.form.done = false
+			cmd = m.form.build()
+		}
+		return m, cmd
+	case screenMain:
+		return m, m.main.Update(msg)
+	}
+	return m, nil
+}
+
+func (m *model) start(msg startMsg) tea.Cmd {
+	switch {
+	case msg.err != nil:
+		m.err = errText(msg.err)
+		return nil
+	case msg.needsSetup:
+		m.screen = screenSetup
+		m.form = newSetupForm(m.sh)
+		m.resize()
+		return m.form.build()
+	case msg.sess.UserID != 0:
+		return func() tea.Msg { return signedInMsg{sess: msg.sess, user: msg.user} }
+	}
+	return m.showLogin(msg.reason)
+}
+
+func (m *model) showLogin(reason string) tea.Cmd {
+	m.screen = screenLogin
+	m.reason = reason
+	m.form = newLoginForm(m.sh)
+	m.resize()
+	return m.form.build()
+}
+
+func (m *model) tooSmall() bool {
+	return m.sh.width < minWidth || m.sh.height < minHeight
+}
+
+// resize passes the window size down.
+func (m *model) resize() {
+	w, h := m.sh.width, m.sh.height
+	if m.form != nil {
+		m.form.SetSize(min(w, 72), h-4)
+	}
+	if m.main != nil {
+		m.main.SetSize(w, h)
+	}
+}
+
+// View renders the current screen in the alternate screen.
+func (m *model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "epic-tui"
+	return v
+}
+
+func (m *model) render() string {
+	st := m.sh.styles
+	if m.tooSmall() {
+		return fmt.Sprintf("terminal too small (need %d×%d, have %d×%d)\nenlarge the window, or press q to quit",
+			minWidth, minHeight, m.sh.width, m.sh.height)
+	}
+	switch m.screen {
+	case screenSetup:
+		return st.title.Render("Epic Events CRM") + "\n" +
+			"Welcome! Create the administrator account to begin.\n\n" + m.form.View()
+	case screenLogin:
+		reason := ""
+		if m.reason != "" {
+			reason = st.errorText.Render(truncate(m.reason, m.sh.width)) + "\n"
+		}
+		return st.title.Render("Epic Events CRM") + "\n" + reason + "\n" + m.form.View() +
+			"\n\n" + st.dim.Render("enter next · esc clear · ctrl+c quit")
+	case screenMain:
+		return m.main.View()
+	}
+	if m.err != "" {
+		return st.errorText.Render("cannot start: "+m.err) + "\n" + st.dim.Render("press q to quit")
+	}
+	return st.dim.Render("connecting…")
+}

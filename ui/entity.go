@@ -1,0 +1,117 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"github.com/epicevents/epic-tui/domain"
+)
+
+// tabID names one of the four tabs of the main screen.
+type tabID int
+
+const (
+	tabClients tabID = iota
+	tabContracts
+	tabEvents
+	tabUsers
+	tabCount
+)
+
+// column is one column of a table.
+type column struct {
+	title string
+	sort  string // the domain sort column it orders by, or ""
+	width int    // minimum width
+	flex  int    // share of the spare width
+	right bool   // right-aligned (numbers)
+}
+
+// row is one loaded record as the table shows it.
+type row struct {
+	id     int64
+	cells  []string
+	cursor domain.Cursor // its keyset position, for the next and previous pages
+	item   any           // the domain record: Client, Contract, Event or User
+}
+
+// rowPage is one page of rows, in display order.
+type rowPage struct {
+	rows             []row
+	hasPrev, hasNext bool
+}
+
+// listQuery is what a tab asks for: search, sort and page, plus its quick
+// filter.
+type listQuery struct {
+	page   domain.PageQuery
+	filter string
+}
+
+// filterOption is one choice of a tab's quick-filter menu.
+type filterOption struct {
+	id, label string
+}
+
+// field is one labelled value of a detail view.
+type field struct{ label, value string }
+
+// related is a record a detail view links to; enter jumps to it.
+type related struct {
+	group string // "Contracts", "Events", ...
+	tab   tabID
+	id    int64
+	label string
+}
+
+// detail is what a detail view shows of one record.
+type detail struct {
+	title   string
+	item    any
+	fields  []field
+	related []related
+}
+
+// entitySpec describes one tab: its columns, sorts and filters, and how to
+// fetch its rows and details. One per entity, in tab_*.go.
+type entitySpec struct {
+	tab     tabID
+	title   string
+	entity  domain.Entity
+	columns []column
+	sorts   []string
+	// filters lists the quick filters the role is offered; the first is "all".
+	filters func(role domain.Role) []filterOption
+	list    func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery, loc *time.Location) (rowPage, error)
+	count   func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery) (int, error)
+	get     func(ctx context.Context, app *domain.App, sess domain.Session, id int64, loc *time.Location) (detail, error)
+	toRow   func(item any, loc *time.Location) row
+	// owner is the ownerID App.Permission wants for updating item.
+	owner func(item any) int64
+	// label names a record in messages and confirmations.
+	label func(item any) string
+}
+
+// toRowPage converts a domain page into rows.
+func toRowPage[T any](p domain.Page[T], conv func(T) row) rowPage {
+	out := rowPage{rows: make([]row, len(p.Items)), hasPrev: p.HasPrev, hasNext: p.HasNext}
+	for i, it := range p.Items {
+		r := conv(it)
+		if i < len(p.Cursors) {
+			r.cursor = p.Cursors[i]
+		}
+		out.rows[i] = r
+	}
+	return out
+}
+
+// specs holds the four tabs, in order.
+var specs = [tabCount]*entitySpec{
+	tabClients:   clientSpec,
+	tabContracts: contractSpec,
+	tabEvents:    eventSpec,
+	tabUsers:     userSpec,
+}
+
+// allFilter is every tab's first quick filter.
+var allFilter = filterOption{"", "all"}

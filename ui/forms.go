@@ -1,0 +1,274 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+
+	"github.com/epicevents/epic-tui/domain"
+)
+
+// formContent is what one form asks and saves. Its fields bind to values the
+// content owns (huh's Value(&v)), so when a failed submit rebuilds the form,
+// everything typed is still there.
+type formContent interface {
+	// fields builds the form's fields; f.fieldNote(key) gives the error the
+	// database last reported for a field.
+	fields(f *formModel) []huh.Field
+	// submit saves the values. It runs in a command.
+	submit(ctx context.Context, app *domain.App, sess domain.Session, loc *time.Location) (any, error)
+}
+
+// conflictMerger is a form that edits a record: after a conflict it reloads
+// the record and merges it under the user's edits.
+type conflictMerger interface {
+	refetch(ctx context.Context, app *domain.App, sess domain.Session) (any, error)
+	// merge takes the fresh record: its version, and its values for every
+	// field the user has not changed.
+	merge(fresh any)
+}
+
+// failReset is a form that forgets some values after a failed submit, as a
+// login forgets the password.
+type failReset interface {
+	failed()
+}
+
+// formSavedMsg answers a submit.
+type formSavedMsg struct {
+	id   int
+	item any
+	err  error
+}
+
+// formReloadedMsg answers the reload after a conflict.
+type formReloadedMsg struct {
+	id    int
+	fresh any
+	err   error
+}
+
+// formModel runs one huh form inside the app: it submits in a command, and
+// on failure rebuilds the form with the error beside its field (or on top).
+type formModel struct {
+	sh      *shared
+	id      int
+	title   string
+	content formContent
+	form    *huh.Form
+
+	topErr    string
+	note      string
+	fieldErrs map[string]string
+	busy      bool
+	done      bool // saved or cancelled: the owner closes it
+
+	width, height int
+
+	// onSaved runs after a successful save, in Update.
+	onSaved func(item any) tea.Cmd
+}
+
+// formIDs numbers forms, so that an answer meant for a closed form is
+// recognised and dropped.
+var formIDs atomic.Int64
+
+func newFormModel(sh *shared, title string, content formContent, onSaved func(any) tea.Cmd) *formModel {
+	return &formModel{sh: sh, id: int(formIDs.Add(1)), title: title, content: content, onSaved: onSaved, width: sh.width, height: sh.height}
+}
+
+// formKeys are huh's keys with esc, not ctrl+c, to cancel: ctrl+c quits the
+// whole app.
+func formKeys() *huh.KeyMap {
+	km := huh.NewDefaultKeyMap()
+	km.Quit = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+	return km
+}
+
+// build makes a new huh form from the content's values, its focus on the
+// field the last error named, if any.
+func (f *formModel) build() tea.Cmd {
+	fields := f.content.fields(f)
+	f.form = huh.NewForm(huh.NewGroup(fields...)).
+		WithKeyMap(formKeys()).
+		WithShowHelp(false).
+		WithShowErrors(false).
+		WithTheme(f.sh.styles.formTheme)
+	f.resize()
+	cmd := f.form.Init()
+	for target := range f.fieldErrs {
+		f.focus(fields, target)
+	}
+	return cmd
+}
+
+// focus moves the focus forward to the field with key target, when the form
+// has one.
+func (f *formModel) focus(fields []huh.Field, target string) {
+	found := false
+	for _, fl := range fields {
+		found = found || fl.GetKey() == target
+	}
+	for i := 0; found && i < len(fields) && f.form.GetFocusedField().GetKey() != target; i++ {
+		// Its commands only blink the cursor; moving stays synchronous.
+		f.form.NextField()
+	}
+}
+
+// SetSize gives the form its area.
+func (f *formModel) SetSize(w, h int) {
+	f.width, f.height = w, h
+	f.resize()
+}
+
+func (f *formModel) resize() {
+	if f.form != nil {
+		f.form.WithWidth(max(f.width-2, 20)).WithHeight(max(f.height-3, 5))
+	}
+}
+
+// fieldNote is the message the last submit gave for field key, for the
+// field's description.
+func (f *formModel) fieldNote(key string) string {
+	if msg := f.fieldErrs[key]; msg != "" {
+		return "✗ " + msg
+	}
+	return ""
+}
+
+// Update handles a message while the form has focus.
+func (f *formModel) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case formSavedMsg:
+		if msg.id != f.id {
+			return nil
+		}
+		return f.saved(msg)
+	case formReloadedMsg:
+		if msg.id != f.id {
+			return nil
+		}
+		f.busy = false
+		if msg.err != nil {
+			f.topErr = errText(msg.err)
+		} else {
+			f.content.(conflictMerger).merge(msg.fresh)
+			f.note = "changed by someone else — reloaded; check and save again"
+		}
+		return f.build()
+	}
+	if f.busy {
+		return nil
+	}
+	m, cmd := f.form.Update(msg)
+	if hf, ok := m.(*huh.Form); ok {
+		f.form = hf
+	}
+	switch f.form.State {
+	case huh.StateAborted:
+		f.done = true
+		return nil
+	case huh.StateCompleted:
+		return f.submit()
+	}
+	return cmd
+}
+
+// submit saves in a command.
+func (f *formModel) submit() tea.Cmd {
+	f.busy = true
+	f.topErr, f.note, f.fieldErrs = "", "", nil
+	id, content, app, loc := f.id, f.content, f.sh.app, f.sh.loc
+	return f.sh.do(func(ctx context.Context, sess domain.Session) tea.Msg {
+		item, err := content.submit(ctx, app, sess, loc)
+		return formSavedMsg{id: id, item: item, err: err}
+	})
+}
+
+// saved takes the answer to a submit.
+func (f *formModel) saved(msg formSavedMsg) tea.Cmd {
+	if msg.err == nil {
+		f.done = true
+		if f.onSaved != nil {
+			return f.onSaved(msg.item)
+		}
+		return nil
+	}
+	f.busy = false
+	if cm, ok := f.content.(conflictMerger); ok && errors.Is(msg.err, domain.ErrConflict) {
+		f.busy = true
+		id, app := f.id, f.sh.app
+		return f.sh.do(func(ctx context.Context, sess domain.Session) tea.Msg {
+			fresh, err := cm.refetch(ctx, app, sess)
+			return formReloadedMsg{id: id, fresh: fresh, err: err}
+		})
+	}
+	if fr, ok := f.content.(failReset); ok {
+		fr.failed()
+	}
+	if fld := domain.FieldOf(msg.err); fld != "" {
+		f.fieldErrs = map[string]string{fld: errText(msg.err)}
+		f.topErr = "please correct the field marked ✗"
+	} else {
+		f.topErr = errText(msg.err)
+	}
+	return f.build()
+}
+
+// View renders the title, the message line and the form. The message line
+// shows the focused field's validation error (huh's own error footer would
+// grow the form past its height), else the last submit's error.
+func (f *formModel) View() string {
+	st := f.sh.styles
+	var b strings.Builder
+	b.WriteString(st.title.Render(f.title))
+	b.WriteByte('\n')
+	switch {
+	case f.busy:
+		b.WriteString(st.dim.Render("saving…"))
+	case len(f.form.Errors()) > 0:
+		b.WriteString(st.errorText.Render(truncate("✗ "+f.form.Errors()[0].Error(), f.width)))
+	case f.topErr != "":
+		b.WriteString(st.errorText.Render(truncate(f.topErr, f.width)))
+	case f.note != "":
+		b.WriteString(st.success.Render(truncate(f.note, f.width)))
+	}
+	b.WriteByte('\n')
+	b.WriteString(f.form.View())
+	return b.String()
+}
+
+// helpKeys are the keys a form answers to, for the footer.
+func (f *formModel) helpKeys() []key.Binding {
+	return []key.Binding{
+		key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab/enter", "next")),
+		key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "back")),
+		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+	}
+}
+
+// validator adapts a domain check to a huh validation function.
+func validator(check func(string) error) func(string) error {
+	return func(s string) error {
+		if err := check(s); err != nil {
+			return errors.New(errText(err))
+		}
+		return nil
+	}
+}
+
+// mergeField takes fresh into *cur unless the user changed *cur from *orig,
+// and remembers fresh as the new original.
+func mergeField[T comparable](cur, orig *T, fresh T) {
+	if *cur == *orig {
+		*cur = fresh
+	}
+	*orig = fresh
+}

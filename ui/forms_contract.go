@@ -1,0 +1,161 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"charm.land/huh/v2"
+
+	"github.com/epicevents/epic-tui/domain"
+)
+
+// contractValues are the editable fields of a contract form; amounts as
+// typed.
+type contractValues struct {
+	clientID   int64
+	total, due string
+	signed     bool
+}
+
+// contractContent creates or edits a contract.
+type contractContent struct {
+	id      int64
+	version int
+	v, orig contractValues
+	clients []domain.Client
+}
+
+// pickerLimit bounds the choices a picker loads; its filter (/) narrows them.
+const pickerLimit = domain.MaxPageSize
+
+// contractForm loads what the contract form needs: the client picker's
+// choices, and the record when editing.
+func contractForm(sh *shared, item any) formLoader {
+	app := sh.app
+	return func(ctx context.Context, sess domain.Session) (formContent, error) {
+		c := &contractContent{}
+		p, err := app.Clients.List(ctx, sess, domain.ClientQuery{PageQuery: domain.PageQuery{Sort: "full_name", Limit: pickerLimit}})
+		if err != nil {
+			return nil, err
+		}
+		c.clients = p.Items
+		if item != nil {
+			d, err := app.Contracts.Get(ctx, sess, item.(domain.Contract).ID)
+			if err != nil {
+				return nil, err
+			}
+			c.load(d.Contract)
+			c.v = c.orig
+			if !containsClient(c.clients, d.Contract.ClientID) {
+				cl, err := app.Clients.Get(ctx, sess, d.Contract.ClientID)
+				if err != nil {
+					return nil, err
+				}
+				c.clients = append([]domain.Client{cl.Client}, c.clients...)
+			}
+		}
+		return c, nil
+	}
+}
+
+func containsClient(cs []domain.Client, id int64) bool {
+	for _, c := range cs {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *contractContent) load(k domain.Contract) {
+	c.id, c.version = k.ID, k.Version
+	c.orig = contractValues{k.ClientID, amountText(k.TotalAmount), amountText(k.AmountDue), k.Signed}
+}
+
+// amountText writes cents the way the amount inputs read them: "1500.50".
+func amountText(cents int64) string {
+	s := domain.FormatAmount(cents)
+	return strings.ReplaceAll(strings.TrimSuffix(s, " €"), " ", "")
+}
+
+func (c *contractContent) fields(f *formModel) []huh.Field {
+	opts := make([]huh.Option[int64], 0, len(c.clients))
+	for _, cl := range c.clients {
+		label := cl.FullName
+		if cl.CompanyName != "" {
+			label += " · " + cl.CompanyName
+		}
+		opts = append(opts, huh.NewOption(label, cl.ID))
+	}
+	if c.v.clientID == 0 && len(opts) > 0 {
+		c.v.clientID = opts[0].Value
+	}
+	amount := func(field string) func(string) error {
+		return validator(func(s string) error { _, err := domain.ParseAmount(field, s); return err })
+	}
+	return []huh.Field{
+		huh.NewSelect[int64]().Key("client_id").Title("Client").
+			Description(joinNote(f.fieldNote("client_id"), "/ to filter")).
+			Options(opts...).Height(min(len(opts)+2, 6)).Value(&c.v.clientID),
+		huh.NewInput().Key("total_amount").Title("Total (€)").Placeholder("1500.00").Value(&c.v.total).
+			Description(f.fieldNote("total_amount")).Validate(amount("total_amount")),
+		huh.NewInput().Key("amount_due").Title("Amount due (€)").Placeholder("empty: the total").Value(&c.v.due).
+			Description(f.fieldNote("amount_due")).
+			Validate(func(s string) error {
+				if strings.TrimSpace(s) == "" {
+					return nil
+				}
+				return amount("amount_due")(s)
+			}),
+		huh.NewConfirm().Key("signed").Title("Signed").Affirmative("Yes").Negative("No").
+			Description(f.fieldNote("signed")).Value(&c.v.signed),
+	}
+}
+
+// joinNote puts an error before a hint, either may be empty.
+func joinNote(note, hint string) string {
+	if note == "" {
+		return hint
+	}
+	return note
+}
+
+func (c *contractContent) input() (domain.ContractInput, error) {
+	total, err := domain.ParseAmount("total_amount", c.v.total)
+	if err != nil {
+		return domain.ContractInput{}, err
+	}
+	due := total
+	if strings.TrimSpace(c.v.due) != "" {
+		if due, err = domain.ParseAmount("amount_due", c.v.due); err != nil {
+			return domain.ContractInput{}, err
+		}
+	}
+	return domain.ContractInput{ClientID: c.v.clientID, TotalAmount: total, AmountDue: due, Signed: c.v.signed}, nil
+}
+
+func (c *contractContent) submit(ctx context.Context, app *domain.App, sess domain.Session, _ *time.Location) (any, error) {
+	in, err := c.input()
+	if err != nil {
+		return nil, err
+	}
+	if c.id == 0 {
+		return app.Contracts.Create(ctx, sess, in)
+	}
+	return app.Contracts.Update(ctx, sess, c.id, c.version, in)
+}
+
+func (c *contractContent) refetch(ctx context.Context, app *domain.App, sess domain.Session) (any, error) {
+	d, err := app.Contracts.Get(ctx, sess, c.id)
+	return d.Contract, err
+}
+
+func (c *contractContent) merge(fresh any) {
+	k := fresh.(domain.Contract)
+	c.version = k.Version
+	mergeField(&c.v.clientID, &c.orig.clientID, k.ClientID)
+	mergeField(&c.v.total, &c.orig.total, amountText(k.TotalAmount))
+	mergeField(&c.v.due, &c.orig.due, amountText(k.AmountDue))
+	mergeField(&c.v.signed, &c.orig.signed, k.Signed)
+}

@@ -1,0 +1,234 @@
+package ui
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/huh/v2"
+
+	"github.com/epicevents/epic-tui/domain"
+)
+
+// eventValues are the editable fields of an event form, as typed.
+type eventValues struct {
+	contractID int64
+	name       string
+	start, end string
+	location   string
+	attendees  string
+	notes      string
+	supportID  int64 // 0: nobody
+}
+
+// eventContent creates or edits an event. Management and admin pick the
+// support contact; a support contact edits only dates, location, attendees
+// and notes of their own events, and sees the rest read-only.
+type eventContent struct {
+	id       int64
+	version  int
+	v, orig  eventValues
+	loc      *time.Location
+	limited  bool // support editing: only the SupportEditable fields
+	event    domain.Event
+	contract []domain.Contract
+	support  []domain.User // nil hides the support picker
+}
+
+// eventForm loads what the event form needs.
+func eventForm(sh *shared, item any) formLoader {
+	app, loc, role := sh.app, sh.loc, sh.user.Role
+	assigns := role == domain.RoleManagement || role == domain.RoleAdmin
+	return func(ctx context.Context, sess domain.Session) (formContent, error) {
+		c := &eventContent{loc: loc, limited: item != nil && !assigns}
+		if item != nil {
+			d, err := app.Events.Get(ctx, sess, item.(domain.Event).ID)
+			if err != nil {
+				return nil, err
+			}
+			c.load(d.Event)
+			c.v = c.orig
+		}
+		if !c.limited {
+			cs, err := app.Events.EventContracts(ctx, sess, "")
+			switch {
+			case err == nil:
+				c.contract = cs
+			case item == nil:
+				return nil, err
+			}
+			// Management edits events but creates none, so it may not list
+			// the contracts events are made for: it keeps the event's own.
+		}
+		if assigns {
+			users, err := app.Users.Pickable(ctx, sess, domain.RoleSupport)
+			if err != nil {
+				return nil, err
+			}
+			c.support = users
+		}
+		return c, nil
+	}
+}
+
+func (c *eventContent) load(e domain.Event) {
+	c.id, c.version, c.event = e.ID, e.Version, e
+	var support int64
+	if e.SupportContactID != nil {
+		support = *e.SupportContactID
+	}
+	c.orig = eventValues{
+		contractID: e.ContractID, name: e.Name,
+		start: formatTime(e.StartAt, c.loc), end: formatTime(e.EndAt, c.loc),
+		location: e.Location, attendees: strconv.Itoa(e.Attendees), notes: e.Notes, supportID: support,
+	}
+}
+
+func (c *eventContent) fields(f *formModel) []huh.Field {
+	var fs []huh.Field
+	if c.limited {
+		fs = append(fs, huh.NewNote().Title(c.event.Name).
+			Description("client: "+c.event.ClientName+" · contract #"+itoa(c.event.ContractID)+
+				" · support: "+orDash(c.event.SupportContactName)+"\nyou can change dates, location, attendees and notes"))
+	} else {
+		opts := make([]huh.Option[int64], 0, len(c.contract)+1)
+		for _, k := range c.contract {
+			opts = append(opts, huh.NewOption("#"+itoa(k.ID)+" "+k.ClientName+" · "+domain.FormatAmount(k.TotalAmount), k.ID))
+		}
+		if c.id != 0 && !hasOption(opts, c.v.contractID) {
+			opts = append([]huh.Option[int64]{huh.NewOption("#"+itoa(c.v.contractID)+" "+c.event.ClientName, c.v.contractID)}, opts...)
+		}
+		if c.v.contractID == 0 && len(opts) > 0 {
+			c.v.contractID = opts[0].Value
+		}
+		if len(opts) == 0 {
+			fs = append(fs, huh.NewNote().Title("Contract").Description("no signed contract you may create an event for"))
+		} else {
+			fs = append(fs, huh.NewSelect[int64]().Key("contract_id").Title("Contract (signed)").
+				Description(joinNote(f.fieldNote("contract_id"), "/ to filter")).
+				Options(opts...).Height(min(len(opts)+2, 6)).Value(&c.v.contractID))
+		}
+		fs = append(fs, huh.NewInput().Key("name").Title("Name").Value(&c.v.name).
+			Description(f.fieldNote("name")).
+			Validate(validator(func(s string) error { _, err := domain.ValidateName("name", "name", s, true); return err })))
+	}
+	date := func(field string) func(string) error {
+		return validator(func(s string) error { _, err := domain.ParseDateTime(field, s, c.loc); return err })
+	}
+	fs = append(fs,
+		huh.NewInput().Key("start_at").Title("Start").Placeholder("2026-06-01 14:00").Value(&c.v.start).
+			Description(f.fieldNote("start_at")).Validate(date("start_at")),
+		huh.NewInput().Key("end_at").Title("End").Placeholder("2026-06-01 14:00").Value(&c.v.end).
+			Description(f.fieldNote("end_at")).Validate(date("end_at")),
+		huh.NewInput().Key("location").Title("Location").Value(&c.v.location).
+			Description(f.fieldNote("location")).
+			Validate(func(s string) error {
+				if strings.TrimSpace(s) == "" {
+					return errString("location is required")
+				}
+				return nil
+			}),
+		huh.NewInput().Key("attendees").Title("Attendees").Value(&c.v.attendees).
+			Description(f.fieldNote("attendees")).
+			Validate(func(s string) error { _, err := parseAttendees(s); return err }),
+		huh.NewText().Key("notes").Title("Notes").Lines(3).Value(&c.v.notes).
+			Description(f.fieldNote("notes")),
+	)
+	if c.support != nil {
+		opts := []huh.Option[int64]{huh.NewOption("— nobody yet", int64(0))}
+		for _, u := range c.support {
+			opts = append(opts, huh.NewOption(u.FullName+" ("+u.Username+")", u.ID))
+		}
+		fs = append(fs, huh.NewSelect[int64]().Key("support_contact_id").Title("Support contact").
+			Description(f.fieldNote("support_contact_id")).
+			Options(opts...).Height(min(len(opts)+2, 6)).Value(&c.v.supportID))
+	}
+	return fs
+}
+
+func hasOption(opts []huh.Option[int64], v int64) bool {
+	for _, o := range opts {
+		if o.Value == v {
+			return true
+		}
+	}
+	return false
+}
+
+// errString is a plain validation message.
+type errString string
+
+func (e errString) Error() string { return string(e) }
+
+func parseAttendees(s string) (int, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, domain.NewError(domain.ErrInvalid, "attendees", "attendees must be a whole number, 0 or more")
+	}
+	return n, nil
+}
+
+func (c *eventContent) input() (domain.EventInput, error) {
+	start, err := domain.ParseDateTime("start_at", c.v.start, c.loc)
+	if err != nil {
+		return domain.EventInput{}, err
+	}
+	end, err := domain.ParseDateTime("end_at", c.v.end, c.loc)
+	if err != nil {
+		return domain.EventInput{}, err
+	}
+	n, err := parseAttendees(c.v.attendees)
+	if err != nil {
+		return domain.EventInput{}, err
+	}
+	in := domain.EventInput{
+		ContractID: c.v.contractID, Name: c.v.name, StartAt: start, EndAt: end,
+		Location: c.v.location, Attendees: n, Notes: c.v.notes,
+	}
+	switch {
+	case c.support != nil && c.v.supportID != 0:
+		id := c.v.supportID
+		in.SupportContactID = &id
+	case c.support == nil && c.id != 0:
+		// Not ours to change: keep whoever is assigned.
+		in.SupportContactID = c.event.SupportContactID
+	}
+	return in, nil
+}
+
+func (c *eventContent) submit(ctx context.Context, app *domain.App, sess domain.Session, _ *time.Location) (any, error) {
+	in, err := c.input()
+	if err != nil {
+		return nil, err
+	}
+	if c.id == 0 {
+		return app.Events.Create(ctx, sess, in)
+	}
+	return app.Events.Update(ctx, sess, c.id, c.version, in)
+}
+
+func (c *eventContent) refetch(ctx context.Context, app *domain.App, sess domain.Session) (any, error) {
+	d, err := app.Events.Get(ctx, sess, c.id)
+	return d.Event, err
+}
+
+func (c *eventContent) merge(fresh any) {
+	e := fresh.(domain.Event)
+	old := c.orig
+	c.load(e)
+	next := c.orig
+	c.orig = old
+	mergeField(&c.v.contractID, &c.orig.contractID, next.contractID)
+	mergeField(&c.v.name, &c.orig.name, next.name)
+	mergeField(&c.v.start, &c.orig.start, next.start)
+	mergeField(&c.v.end, &c.orig.end, next.end)
+	mergeField(&c.v.location, &c.orig.location, next.location)
+	mergeField(&c.v.attendees, &c.orig.attendees, next.attendees)
+	mergeField(&c.v.notes, &c.orig.notes, next.notes)
+	mergeField(&c.v.supportID, &c.orig.supportID, next.supportID)
+}

@@ -1,0 +1,134 @@
+package ui
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"charm.land/huh/v2"
+
+	"github.com/epicevents/epic-tui/domain"
+)
+
+// deleteContent asks to confirm a delete; No is the default.
+type deleteContent struct {
+	spec *entitySpec
+	item any
+	yes  bool
+}
+
+func newDeleteContent(spec *entitySpec, item any) *deleteContent {
+	return &deleteContent{spec: spec, item: item}
+}
+
+func (c *deleteContent) fields(f *formModel) []huh.Field {
+	return []huh.Field{
+		huh.NewConfirm().Key("confirm").
+			Title("Delete " + c.spec.label(c.item) + "?").
+			Description("This cannot be undone.").
+			Affirmative("Delete").Negative("No").
+			Value(&c.yes),
+	}
+}
+
+// submit deletes when confirmed; a nil result means nothing was deleted.
+func (c *deleteContent) submit(ctx context.Context, app *domain.App, sess domain.Session, _ *time.Location) (any, error) {
+	if !c.yes {
+		return nil, nil
+	}
+	var err error
+	switch it := c.item.(type) {
+	case domain.Client:
+		err = app.Clients.Delete(ctx, sess, it.ID, it.Version)
+	case domain.Contract:
+		err = app.Contracts.Delete(ctx, sess, it.ID, it.Version)
+	case domain.Event:
+		err = app.Events.Delete(ctx, sess, it.ID, it.Version)
+	case domain.User:
+		err = app.Users.Delete(ctx, sess, it.ID, it.Version)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return c.item, nil
+}
+
+// paymentContent records a payment on a contract.
+type paymentContent struct {
+	contract domain.Contract
+	amount   string
+}
+
+func (c *paymentContent) fields(f *formModel) []huh.Field {
+	return []huh.Field{
+		huh.NewNote().Title("Contract #" + itoa(c.contract.ID) + " · " + c.contract.ClientName).
+			Description("due: " + domain.FormatAmount(c.contract.AmountDue)),
+		huh.NewInput().Key("payment").Title("Amount paid (€)").Value(&c.amount).
+			Description(f.fieldNote("payment")).
+			Validate(validator(func(s string) error { _, err := domain.ParseAmount("payment", s); return err })),
+	}
+}
+
+func (c *paymentContent) submit(ctx context.Context, app *domain.App, sess domain.Session, _ *time.Location) (any, error) {
+	cents, err := domain.ParseAmount("payment", c.amount)
+	if err != nil {
+		return nil, err
+	}
+	return app.Contracts.RecordPayment(ctx, sess, c.contract.ID, cents)
+}
+
+// passwordContent changes the signed-in user's own password.
+type passwordContent struct {
+	sessions               Sessions
+	user                   domain.User
+	current, next, confirm string
+}
+
+func (c *passwordContent) fields(f *formModel) []huh.Field {
+	return []huh.Field{
+		huh.NewInput().Key("current_password").Title("Current password").EchoMode(huh.EchoModePassword).
+			Value(&c.current).Description(f.fieldNote("current_password")),
+		huh.NewInput().Key("new_password").Title("New password").EchoMode(huh.EchoModePassword).
+			Value(&c.next).Description(f.fieldNote("new_password")).
+			Validate(validator(func(s string) error { return domain.ValidatePassword("new_password", s) })),
+		huh.NewInput().Key("confirm").Title("New password again").EchoMode(huh.EchoModePassword).
+			Value(&c.confirm).Validate(func(s string) error { return samePassword(c.next, s) }),
+	}
+}
+
+// submit changes the password, which ends every session, then issues a new
+// token so the user stays signed in.
+func (c *passwordContent) submit(ctx context.Context, app *domain.App, sess domain.Session, _ *time.Location) (any, error) {
+	if err := samePassword(c.next, c.confirm); err != nil {
+		return nil, domain.NewError(domain.ErrInvalid, "confirm", err.Error())
+	}
+	if err := app.Auth.ChangePassword(ctx, sess, c.current, c.next); err != nil {
+		return nil, err
+	}
+	return saveSession(c.sessions, c.user)
+}
+
+// resetContent sets another user's password.
+type resetContent struct {
+	user          domain.User
+	next, confirm string
+}
+
+func (c *resetContent) fields(f *formModel) []huh.Field {
+	return []huh.Field{
+		huh.NewInput().Key("password").Title("New password").EchoMode(huh.EchoModePassword).
+			Value(&c.next).Description(f.fieldNote("password")).
+			Validate(validator(func(s string) error { return domain.ValidatePassword("password", s) })),
+		huh.NewInput().Key("confirm").Title("New password again").EchoMode(huh.EchoModePassword).
+			Value(&c.confirm).Validate(func(s string) error { return samePassword(c.next, s) }),
+	}
+}
+
+func (c *resetContent) submit(ctx context.Context, app *domain.App, sess domain.Session, _ *time.Location) (any, error) {
+	if err := samePassword(c.next, c.confirm); err != nil {
+		return nil, domain.NewError(domain.ErrInvalid, "confirm", err.Error())
+	}
+	return c.user, app.Users.ResetPassword(ctx, sess, c.user.ID, c.next)
+}
+
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }

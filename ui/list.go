@@ -1,0 +1,341 @@
+package ui
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/epicevents/epic-tui/domain"
+)
+
+// fetchKind says which page a request asks for.
+type fetchKind int
+
+const (
+	fetchReload fetchKind = iota // the first page, and the count
+	fetchNext                    // the page after the window
+	fetchPrev                    // the page before the window
+	fetchBottom                  // the last page, and the count
+)
+
+// pageSize is how many rows one request brings.
+const pageSize = domain.DefaultPageSize
+
+// prefetch is how close to the window's edge the cursor may come before the
+// next page is asked for.
+const prefetch = 20
+
+// pageMsg is the answer to a page request. seq is the tab's query
+// generation when asked: answers to an older query are dropped.
+type pageMsg struct {
+	tab      tabID
+	seq      int
+	kind     fetchKind
+	page     rowPage
+	total    int
+	counted  bool
+	selectID int64
+	err      error
+}
+
+// listModel is one tab: a table over a list that is fetched page by page,
+// with its own search, quick filter and sort.
+type listModel struct {
+	sh   *shared
+	spec *entitySpec
+	t    table
+
+	query   listQuery
+	seq     int  // bumped whenever the query changes
+	loading bool // a page request is in flight
+	loaded  bool // the first answer has arrived
+	hasPrev bool
+	hasNext bool
+
+	search searchBox
+
+	width, height int
+}
+
+func newListModel(sh *shared, spec *entitySpec) *listModel {
+	l := &listModel{sh: sh, spec: spec, t: table{columns: spec.columns}}
+	l.query.page.Limit = pageSize
+	l.search = newSearchBox(sh, spec.tab)
+	return l
+}
+
+// SetSize gives the tab its area.
+func (l *listModel) SetSize(w, h int) {
+	l.width, l.height = w, h
+	l.layout()
+}
+
+// layout sizes the table under the search line, when there is one.
+func (l *listModel) layout() {
+	h := l.height - 1 // header
+	if l.search.visible(l.query.page.Search) {
+		h--
+	}
+	l.t.width, l.t.height = l.width, max(h, 1)
+	l.t.scroll()
+}
+
+// reload asks for the first page again; selectID, when loaded, gets the
+// cursor.
+func (l *listModel) reload(selectID int64) tea.Cmd {
+	l.seq++
+	return l.fetch(fetchReload, selectID)
+}
+
+// fetch starts a page request. It runs in a command; its answer is a
+// pageMsg.
+func (l *listModel) fetch(kind fetchKind, selectID int64) tea.Cmd {
+	l.loading = true
+	q := l.query
+	q.page.After, q.page.Before = nil, nil
+	switch kind {
+	case fetchNext:
+		if n := len(l.t.rows); n > 0 {
+			c := l.t.rows[n-1].cursor
+			q.page.After = &c
+		}
+	case fetchPrev:
+		if len(l.t.rows) > 0 {
+			c := l.t.rows[0].cursor
+			q.page.Before = &c
+		}
+	case fetchBottom:
+		// The last page is the first page of the reversed order.
+		q.page.Desc = !q.page.Desc
+	}
+	spec, app, loc, tab, seq, desc := l.spec, l.sh.app, l.sh.loc, l.spec.tab, l.seq, l.query.page.Desc
+	return l.sh.do(func(ctx context.Context, sess domain.Session) tea.Msg {
+		msg := pageMsg{tab: tab, seq: seq, kind: kind, selectID: selectID}
+		msg.page, msg.err = spec.list(ctx, app, sess, q, loc)
+		if msg.err != nil {
+			return msg
+		}
+		if kind == fetchBottom {
+			slices.Reverse(msg.page.rows)
+			msg.page.hasPrev, msg.page.hasNext = msg.page.hasNext, false
+		}
+		if kind == fetchReload || kind == fetchBottom {
+			q.page.Desc = desc
+			msg.total, msg.err = spec.count(ctx, app, sess, q)
+			msg.counted = msg.err == nil
+		}
+		return msg
+	})
+}
+
+// onPage takes a page answer in. It returns an error to show, if any.
+func (l *listModel) onPage(msg pageMsg) (tea.Cmd, error) {
+	if msg.seq != l.seq {
+		return nil, nil // an answer to a query that has changed since
+	}
+	l.loading = false
+	if msg.err != nil {
+		return nil, msg.err
+	}
+	l.loaded = true
+	if msg.counted {
+		l.t.total = msg.total
+	}
+	p := msg.page
+	switch msg.kind {
+	case fetchReload:
+		l.t.set(p.rows, 0)
+		l.hasPrev, l.hasNext = false, p.hasNext
+		l.t.top = 0
+		i, ok := l.t.indexOf(msg.selectID)
+		if !ok {
+			i = 0
+		}
+		l.t.moveTo(i)
+	case fetchBottom:
+		l.t.set(p.rows, max(l.t.total-len(p.rows), 0))
+		l.hasPrev, l.hasNext = p.hasPrev, false
+		l.t.moveTo(l.t.end() - 1)
+	case fetchNext:
+		l.t.appendRows(p.rows)
+		l.hasNext = p.hasNext
+		l.hasPrev = l.hasPrev || l.t.start > 0
+	case fetchPrev:
+		l.t.prependRows(p.rows)
+		l.hasPrev = p.hasPrev
+		if !p.hasPrev {
+			// Rows may have come or gone since the count: the first row is 0.
+			shift := l.t.start
+			l.t.start, l.t.cursor, l.t.top = 0, l.t.cursor-shift, l.t.top-shift
+			l.t.moveTo(l.t.cursor)
+		}
+		l.hasNext = l.hasNext || len(l.t.rows) == maxWindow
+	}
+	// Keep the count honest when the window proves it wrong.
+	if l.t.total < l.t.end() || !l.hasNext && l.t.total != l.t.end() {
+		l.t.total = l.t.end()
+	}
+	return l.maybePrefetch(), nil
+}
+
+// maybePrefetch asks for the next or previous page when the cursor nears the
+// edge of the loaded window.
+func (l *listModel) maybePrefetch() tea.Cmd {
+	if l.loading || !l.loaded {
+		return nil
+	}
+	switch {
+	case l.hasNext && l.t.cursor >= l.t.end()-prefetch:
+		return l.fetch(fetchNext, 0)
+	case l.hasPrev && l.t.cursor < l.t.start+prefetch:
+		return l.fetch(fetchPrev, 0)
+	}
+	return nil
+}
+
+// move handles the cursor keys; ok is false for other keys.
+func (l *listModel) move(msg tea.KeyPressMsg, keys keyMap) (tea.Cmd, bool) {
+	t := &l.t
+	switch {
+	case pressed(msg, keys.Up):
+		t.moveTo(t.cursor - 1)
+	case pressed(msg, keys.Down):
+		t.moveTo(t.cursor + 1)
+	case pressed(msg, keys.PageUp):
+		t.moveTo(t.cursor - t.height)
+	case pressed(msg, keys.PageDown):
+		t.moveTo(t.cursor + t.height)
+	case pressed(msg, keys.Top):
+		if t.start > 0 || l.hasPrev {
+			return l.reload(0), true
+		}
+		t.moveTo(0)
+	case pressed(msg, keys.Bottom):
+		if l.hasNext {
+			l.seq++
+			return l.fetch(fetchBottom, 0), true
+		}
+		t.moveTo(t.end() - 1)
+	default:
+		return nil, false
+	}
+	return l.maybePrefetch(), true
+}
+
+// selected returns the record under the cursor.
+func (l *listModel) selected() (row, bool) { return l.t.selected() }
+
+// selectedID is the id under the cursor, 0 when none.
+func (l *listModel) selectedID() int64 {
+	r, _ := l.t.selected()
+	return r.id
+}
+
+// cycleSort moves to the next sort column.
+func (l *listModel) cycleSort() tea.Cmd {
+	sorts := l.spec.sorts
+	cur := l.query.page.Sort
+	if cur == "" {
+		cur = "id"
+	}
+	i := slices.Index(sorts, cur)
+	l.query.page.Sort = sorts[(i+1)%len(sorts)]
+	return l.reload(l.selectedID())
+}
+
+// reverseSort flips the sort direction.
+func (l *listModel) reverseSort() tea.Cmd {
+	l.query.page.Desc = !l.query.page.Desc
+	return l.reload(l.selectedID())
+}
+
+// sortKey is the sort column in effect.
+func (l *listModel) sortKey() string {
+	if l.query.page.Sort == "" {
+		return "id"
+	}
+	return l.query.page.Sort
+}
+
+// setFilter applies a quick filter.
+func (l *listModel) setFilter(id string) tea.Cmd {
+	l.query.filter = id
+	return l.reload(l.selectedID())
+}
+
+// setSearch applies a search text, and lays the tab out again: the search
+// line may have come or gone.
+func (l *listModel) setSearch(s string) tea.Cmd {
+	s = strings.TrimSpace(s)
+	changed := s != l.query.page.Search
+	l.query.page.Search = s
+	l.layout()
+	if !changed {
+		return nil
+	}
+	return l.reload(0)
+}
+
+// replace shows a record's new state in place, after an edit.
+func (l *listModel) replace(item any) {
+	r := l.spec.toRow(item, l.sh.loc)
+	for i := range l.t.rows {
+		if l.t.rows[i].id == r.id {
+			r.cursor = l.t.rows[i].cursor
+			l.t.rows[i] = r
+		}
+	}
+}
+
+// remove drops a deleted record from the window.
+func (l *listModel) remove(id int64) {
+	if i, ok := l.t.indexOf(id); ok {
+		j := i - l.t.start
+		l.t.rows = append(l.t.rows[:j:j], l.t.rows[j+1:]...)
+		l.t.total = max(l.t.total-1, 0)
+		l.t.moveTo(l.t.cursor)
+	}
+}
+
+// filterLabel names the active quick filter, "" for all.
+func (l *listModel) filterLabel() string {
+	for _, f := range l.spec.filters(l.sh.user.Role) {
+		if f.id == l.query.filter && f.id != "" {
+			return f.label
+		}
+	}
+	return ""
+}
+
+// position is "12/3 456", or "" before anything is loaded.
+func (l *listModel) position() string {
+	if !l.loaded {
+		return "loading…"
+	}
+	if len(l.t.rows) == 0 {
+		return "0/0"
+	}
+	return formatCount(l.t.cursor+1) + "/" + formatCount(l.t.total)
+}
+
+// View renders the search line, if any, and the table.
+func (l *listModel) View() string {
+	var b strings.Builder
+	if l.search.visible(l.query.page.Search) {
+		b.WriteString(l.search.View(l.width, l.query.page.Search))
+		b.WriteByte('\n')
+	}
+	tv := l.t.view(l.sh.styles, l.sortKey(), l.query.page.Desc)
+	if l.loaded && len(l.t.rows) == 0 {
+		msg := "  no " + strings.ToLower(l.spec.title)
+		if l.query.page.Search != "" || l.query.filter != "" {
+			msg += " match"
+		}
+		header, _, _ := strings.Cut(tv, "\n")
+		tv = header + "\n" + l.sh.styles.dim.Render(msg) + strings.Repeat("\n", max(l.t.height-1, 0))
+	}
+	b.WriteString(tv)
+	return b.String()
+}

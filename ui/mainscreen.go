@@ -1,0 +1,449 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/epicevents/epic-tui/domain"
+)
+
+// flash is the one-line message of the status line.
+type flash struct {
+	text  string
+	isErr bool
+}
+
+// openFormMsg opens a form whose choices have been loaded.
+type openFormMsg struct {
+	title   string
+	content formContent
+	onSaved func(any) tea.Cmd
+	err     error
+}
+
+// mainModel is the main screen: tabs of tables, and over them, whichever of
+// a detail view, a form or the filter menu is open.
+type mainModel struct {
+	sh    *shared
+	keys  keyMap
+	help  help.Model
+	tab   tabID
+	lists [tabCount]*listModel
+
+	details []*detailModel // a stack: jumping to a related record pushes
+	form    *formModel
+	menu    *filterMenu
+	flash   flash
+
+	width, height int
+}
+
+func newMainModel(sh *shared) *mainModel {
+	m := &mainModel{sh: sh, keys: newKeyMap(), help: help.New()}
+	m.help.Styles = sh.styles.help
+	m.help.ShortSeparator = " · "
+	for i, spec := range specs {
+		m.lists[i] = newListModel(sh, spec)
+	}
+	m.SetSize(sh.width, sh.height)
+	return m
+}
+
+// Init loads the first tab, and the others in the background.
+func (m *mainModel) Init() tea.Cmd {
+	cmds := make([]tea.Cmd, 0, tabCount)
+	for _, l := range m.lists {
+		cmds = append(cmds, l.reload(0))
+	}
+	return tea.Batch(cmds...)
+}
+
+// SetSize lays the screen out: tabs, the area, status, footer.
+func (m *mainModel) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.help.SetWidth(w)
+	area := m.areaHeight()
+	for _, l := range m.lists {
+		l.SetSize(w, area)
+	}
+	for _, d := range m.details {
+		d.SetSize(w, area)
+	}
+	if m.form != nil {
+		m.form.SetSize(w, area)
+	}
+}
+
+func (m *mainModel) areaHeight() int {
+	return max(m.height-2-lineCount(m.footer()), 3)
+}
+
+func (m *mainModel) list() *listModel { return m.lists[m.tab] }
+
+func (m *mainModel) detail() *detailModel {
+	if len(m.details) == 0 {
+		return nil
+	}
+	return m.details[len(m.details)-1]
+}
+
+// Update routes a message: answers to their tab or view, keys to whatever
+// has focus first (form, menu, search box), then global keys, then the tab.
+func (m *mainModel) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return m.key(msg)
+	case pageMsg:
+		cmd, err := m.lists[msg.tab].onPage(msg)
+		return tea.Batch(cmd, m.fail(err))
+	case searchTickMsg:
+		l := m.lists[msg.tab]
+		if msg.seq == l.search.seq {
+			return l.setSearch(l.search.input.Value())
+		}
+		return nil
+	case detailMsg:
+		msg.view.onLoaded(msg)
+		if errors.Is(msg.err, domain.ErrUnauthenticated) {
+			return m.fail(msg.err)
+		}
+		return nil
+	case openFormMsg:
+		if msg.err != nil {
+			return m.fail(msg.err)
+		}
+		m.form = newFormModel(m.sh, msg.title, msg.content, msg.onSaved)
+		m.form.SetSize(m.width, m.areaHeight())
+		return m.form.build()
+	case formSavedMsg, formReloadedMsg:
+		if m.form == nil {
+			return nil
+		}
+		if sm, ok := msg.(formSavedMsg); ok && errors.Is(sm.err, domain.ErrUnauthenticated) {
+			return m.fail(sm.err)
+		}
+		cmd := m.form.Update(msg)
+		m.closeFormIfDone()
+		return cmd
+	}
+	if m.form != nil {
+		return m.form.Update(msg)
+	}
+	if l := m.list(); l.search.focused {
+		return l.search.update(msg)
+	}
+	return nil
+}
+
+// fail shows an error in the status line, or, when the session is no
+// longer valid, goes back to the login screen with the reason.
+func (m *mainModel) fail(err error) tea.Cmd {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, domain.ErrUnauthenticated) {
+		sessions := m.sh.sessions
+		reason := errText(err)
+		return func() tea.Msg {
+			_ = sessions.Clear()
+			return signedOutMsg{reason: reason}
+		}
+	}
+	m.flash = flash{text: errText(err), isErr: true}
+	return nil
+}
+
+func (m *mainModel) setFlash(text string) { m.flash = flash{text: text} }
+
+func (m *mainModel) refuse(err error) {
+	m.flash = flash{text: errText(err), isErr: true}
+}
+
+func (m *mainModel) closeFormIfDone() {
+	if m.form != nil && m.form.done {
+		m.form = nil
+	}
+}
+
+// key routes a key press.
+func (m *mainModel) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	if m.form != nil {
+		cmd := m.form.Update(msg)
+		if m.form.done && !m.form.busy {
+			m.closeFormIfDone()
+			m.setFlash("cancelled")
+		}
+		return cmd
+	}
+	m.flash = flash{}
+	if m.menu != nil {
+		m.menu.update(msg, k)
+		if m.menu.closed {
+			chosen := m.menu.chosen
+			m.menu = nil
+			if chosen != nil {
+				return m.list().setFilter(chosen.id)
+			}
+		}
+		return nil
+	}
+	l := m.list()
+	if l.search.focused {
+		switch msg.String() {
+		case "enter":
+			l.search.close()
+			return l.setSearch(l.search.input.Value())
+		case "esc":
+			l.search.close()
+			l.search.input.SetValue("")
+			return l.setSearch("")
+		}
+		return l.search.update(msg)
+	}
+
+	switch {
+	case pressed(msg, k.Quit):
+		return tea.Quit
+	case pressed(msg, k.Logout):
+		return m.logout()
+	case pressed(msg, k.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		m.SetSize(m.width, m.height)
+		return nil
+	}
+
+	if d := m.detail(); d != nil {
+		return m.detailKey(d, msg)
+	}
+
+	switch {
+	case pressed(msg, k.Tab1):
+		m.tab = tabClients
+	case pressed(msg, k.Tab2):
+		m.tab = tabContracts
+	case pressed(msg, k.Tab3):
+		m.tab = tabEvents
+	case pressed(msg, k.Tab4):
+		m.tab = tabUsers
+	case pressed(msg, k.NextTab):
+		m.tab = (m.tab + 1) % tabCount
+	case pressed(msg, k.PrevTab):
+		m.tab = (m.tab + tabCount - 1) % tabCount
+	case pressed(msg, k.Search):
+		l.search.input.SetValue(l.query.page.Search)
+		cmd := l.search.open()
+		l.layout()
+		return cmd
+	case pressed(msg, k.Filter):
+		m.menu = newFilterMenu(l.spec.filters(m.sh.user.Role), l.query.filter)
+	case pressed(msg, k.Sort):
+		return l.cycleSort()
+	case pressed(msg, k.SortDir):
+		return l.reverseSort()
+	case pressed(msg, k.Refresh):
+		return l.reload(l.selectedID())
+	case pressed(msg, k.Back):
+		if l.query.page.Search != "" {
+			l.search.input.SetValue("")
+			return l.setSearch("")
+		}
+	case pressed(msg, k.Open):
+		r, ok := l.selected()
+		if !ok {
+			return nil
+		}
+		return m.openDetail(l.spec, r.id)
+	default:
+		if cmd, ok := l.move(msg, k); ok {
+			return cmd
+		}
+		var item any
+		if r, ok := l.selected(); ok {
+			item = r.item
+		}
+		return m.action(msg, l.spec, item)
+	}
+	return nil
+}
+
+// detailKey handles keys while a detail view is open.
+func (m *mainModel) detailKey(d *detailModel, msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case pressed(msg, k.Back):
+		m.details = m.details[:len(m.details)-1]
+		m.tab = d.prevTab
+		return nil
+	case pressed(msg, k.Open):
+		r, ok := d.selectedRelated()
+		if !ok {
+			return nil
+		}
+		prev := m.tab
+		m.tab = r.tab
+		return m.pushDetail(specs[r.tab], r.id, prev)
+	case pressed(msg, k.Refresh):
+		return d.load()
+	case d.move(msg, k):
+		return nil
+	}
+	item, _ := d.item()
+	return m.action(msg, d.spec, item)
+}
+
+// openDetail opens the detail view of a row of the current tab.
+func (m *mainModel) openDetail(spec *entitySpec, id int64) tea.Cmd {
+	return m.pushDetail(spec, id, m.tab)
+}
+
+func (m *mainModel) pushDetail(spec *entitySpec, id int64, prev tabID) tea.Cmd {
+	d := newDetailModel(m.sh, spec, id, prev)
+	d.SetSize(m.width, m.areaHeight())
+	m.details = append(m.details, d)
+	return d.load()
+}
+
+// logout revokes the session and goes back to the login screen.
+func (m *mainModel) logout() tea.Cmd {
+	sessions := m.sh.sessions
+	app := m.sh.app
+	return m.sh.do(func(ctx context.Context, sess domain.Session) tea.Msg {
+		err := app.Auth.Logout(ctx, sess)
+		if cerr := sessions.Clear(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return signedOutMsg{reason: "signed out (" + errText(err) + ")"}
+		}
+		return signedOutMsg{reason: "signed out"}
+	})
+}
+
+// reloadTab refreshes a tab after a record was created there.
+func (m *mainModel) reloadTab(tab tabID, selectID int64) tea.Cmd {
+	return m.lists[tab].reload(selectID)
+}
+
+// refreshDetails reloads the open detail views, after a change.
+func (m *mainModel) refreshDetails() tea.Cmd {
+	cmds := make([]tea.Cmd, 0, len(m.details))
+	for _, d := range m.details {
+		cmds = append(cmds, d.load())
+	}
+	return tea.Batch(cmds...)
+}
+
+// View renders tabs, the area, the status line and the footer.
+func (m *mainModel) View() string {
+	area := m.areaHeight()
+	var body string
+	switch {
+	case m.form != nil:
+		body = m.form.View()
+	case m.menu != nil:
+		body = m.menu.View(m.sh.styles, m.list().spec.title)
+	case m.detail() != nil:
+		body = m.detail().View()
+	default:
+		body = m.list().View()
+	}
+	return strings.Join([]string{
+		m.tabsView(),
+		fit(body, m.width, area),
+		m.statusView(),
+		m.footer(),
+	}, "\n")
+}
+
+func (m *mainModel) tabsView() string {
+	st := m.sh.styles
+	parts := make([]string, 0, tabCount)
+	for i, spec := range specs {
+		label := string(rune('1'+i)) + " " + spec.title
+		if tabID(i) == m.tab {
+			parts = append(parts, st.activeTab.Render(label))
+		} else {
+			parts = append(parts, st.tab.Render(label))
+		}
+	}
+	return truncate(strings.Join(parts, " "), m.width)
+}
+
+// footer is the help generated from the keys that apply now.
+func (m *mainModel) footer() string {
+	short, full := m.helpKeys()
+	v := m.help.ShortHelpView(short)
+	if m.help.ShowAll {
+		v = m.help.FullHelpView(full)
+	}
+	// help stops adding keys at its width only while an ellipsis still
+	// fits; cut what it lets through.
+	return fit(v, m.width, lineCount(v))
+}
+
+// fit makes s exactly h lines of at most w cells.
+func fit(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		lines[i] = truncate(l, w)
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func lineCount(s string) int { return strings.Count(s, "\n") + 1 }
+
+// helpKeys lists the keys that work now: short for the footer, grouped for
+// the full help. Actions the role may not do are left out.
+func (m *mainModel) helpKeys() (short []key.Binding, full [][]key.Binding) {
+	k := m.keys
+	if m.form != nil {
+		keys := m.form.helpKeys()
+		return keys, [][]key.Binding{keys}
+	}
+	if m.menu != nil {
+		keys := []key.Binding{k.Up, k.Down, bind("enter", "apply"), bind("esc", "close")}
+		return keys, [][]key.Binding{keys}
+	}
+	l := m.list()
+	if l.search.focused {
+		keys := []key.Binding{bind("enter", "keep search"), bind("esc", "clear search"), bind("ctrl+c", "quit")}
+		return keys, [][]key.Binding{keys}
+	}
+	app := []key.Binding{k.Help, k.Logout, k.Quit}
+	if d := m.detail(); d != nil {
+		item, _ := d.item()
+		actions := m.allowedActions(d.spec, item)
+		nav := []key.Binding{k.Up, k.Down, bind("enter", "open related"), k.Back, k.Refresh}
+		short = slices.Concat(actions, []key.Binding{bind("enter", "open related"), k.Back, k.Help, k.Quit})
+		return short, [][]key.Binding{nav, actions, app}
+	}
+	var item any
+	if r, ok := l.selected(); ok {
+		item = r.item
+	}
+	actions := m.allowedActions(l.spec, item)
+	nav := []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
+	tabs := []key.Binding{bind("1-4", "tab 1 to 4"), k.NextTab, k.PrevTab, k.Open, k.Refresh}
+	listKeys := []key.Binding{k.Search, k.Filter, k.Sort, k.SortDir}
+	// Actions first: when the line is too narrow, help and quit stay
+	// reachable through "?" in the full help.
+	short = slices.Concat(actions, []key.Binding{k.Open, k.Search, k.Filter, k.Sort, k.Help, k.Quit})
+	return short, [][]key.Binding{nav, tabs, listKeys, slices.Concat(actions, app)}
+}
+
+func bind(k, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(k), key.WithHelp(k, desc))
+}

@@ -1,0 +1,35 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+)
+
+// statusView is the status line: who is signed in, the row position, the
+// active search and filter, and the flash message.
+func (m *mainModel) statusView() string {
+	st := m.sh.styles
+	l := m.list()
+	parts := []string{m.sh.user.Username + " · " + m.sh.user.Role.Label()}
+	if d := m.detail(); d != nil {
+		parts = append(parts, strings.ToLower(d.spec.title)+" #"+strconv.FormatInt(d.id, 10))
+	} else {
+		parts = append(parts, l.position())
+	}
+	if s := l.query.page.Search; s != "" {
+		parts = append(parts, "search: "+strconv.Quote(s))
+	}
+	if f := l.filterLabel(); f != "" {
+		parts = append(parts, "filter: "+f)
+	}
+	line := st.status.Render(strings.Join(parts, " │ "))
+	if m.flash.text != "" {
+		style := st.success
+		mark := "✓ "
+		if m.flash.isErr {
+			style, mark = st.errorText, "✗ "
+		}
+		line += " │ " + style.Render(mark+m.flash.text)
+	}
+	return truncate(line, m.width)
+}

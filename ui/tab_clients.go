@@ -1,0 +1,99 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/epicevents/epic-tui/domain"
+)
+
+var clientSpec = &entitySpec{
+	tab:    tabClients,
+	title:  "Clients",
+	entity: domain.EntityClient,
+	columns: []column{
+		{title: "id", sort: "id", width: 5, right: true},
+		{title: "name", sort: "full_name", width: 12, flex: 3},
+		{title: "company", sort: "company_name", width: 10, flex: 2},
+		{title: "email", sort: "email", width: 12, flex: 3},
+		{title: "phone", width: 12, flex: 1},
+		{title: "sales contact", sort: "sales_contact", width: 10, flex: 2},
+		{title: "updated", sort: "updated_at", width: 10},
+	},
+	sorts: domain.ClientSorts,
+	filters: func(role domain.Role) []filterOption {
+		out := []filterOption{allFilter}
+		if role == domain.RoleSales {
+			out = append(out, filterOption{"mine", "mine"})
+		}
+		return out
+	},
+	list: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery, loc *time.Location) (rowPage, error) {
+		p, err := app.Clients.List(ctx, sess, clientQuery(q))
+		return toRowPage(p, func(c domain.Client) row { return clientRow(c, loc) }), err
+	},
+	count: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery) (int, error) {
+		return app.Clients.Count(ctx, sess, clientQuery(q))
+	},
+	get: func(ctx context.Context, app *domain.App, sess domain.Session, id int64, loc *time.Location) (detail, error) {
+		d, err := app.Clients.Get(ctx, sess, id)
+		if err != nil {
+			return detail{}, err
+		}
+		c := d.Client
+		out := detail{
+			title: "Client " + c.FullName,
+			item:  c,
+			fields: []field{
+				{"id", strconv.FormatInt(c.ID, 10)},
+				{"full name", c.FullName},
+				{"company", orDash(c.CompanyName)},
+				{"email", c.Email},
+				{"phone", domain.FormatPhone(c.Phone)},
+				{"sales contact", c.SalesContactName},
+				{"first contact", formatTime(c.CreatedAt, loc)},
+				{"last update", formatTime(c.UpdatedAt, loc)},
+			},
+		}
+		for _, k := range d.Contracts {
+			out.related = append(out.related, related{"Contracts", tabContracts, k.ID, contractLabel(k)})
+		}
+		for _, e := range d.Events {
+			out.related = append(out.related, related{"Events", tabEvents, e.ID, eventLabel(e, loc)})
+		}
+		return out, nil
+	},
+	toRow: func(item any, loc *time.Location) row { return clientRow(item.(domain.Client), loc) },
+	owner: func(item any) int64 { return item.(domain.Client).SalesContactID },
+	label: func(item any) string { return "client " + item.(domain.Client).FullName },
+}
+
+func clientQuery(q listQuery) domain.ClientQuery {
+	return domain.ClientQuery{PageQuery: q.page, Mine: q.filter == "mine"}
+}
+
+func clientRow(c domain.Client, loc *time.Location) row {
+	return row{id: c.ID, item: c, cells: []string{
+		strconv.FormatInt(c.ID, 10),
+		c.FullName,
+		c.CompanyName,
+		c.Email,
+		domain.FormatPhone(c.Phone),
+		c.SalesContactName,
+		formatDate(c.UpdatedAt, loc),
+	}}
+}
+
+func contractLabel(k domain.Contract) string {
+	signed := "unsigned"
+	if k.Signed {
+		signed = "signed"
+	}
+	return fmt.Sprintf("#%d %s · %s, due %s · %s", k.ID, k.ClientName, domain.FormatAmount(k.TotalAmount), domain.FormatAmount(k.AmountDue), signed)
+}
+
+func eventLabel(e domain.Event, loc *time.Location) string {
+	return fmt.Sprintf("#%d %s · %s · %s", e.ID, e.Name, formatTime(e.StartAt, loc), e.Location)
+}

@@ -1,0 +1,95 @@
+package ui
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/epicevents/epic-tui/domain"
+)
+
+var contractSpec = &entitySpec{
+	tab:    tabContracts,
+	title:  "Contracts",
+	entity: domain.EntityContract,
+	columns: []column{
+		{title: "id", sort: "id", width: 5, right: true},
+		{title: "client", sort: "client", width: 12, flex: 3},
+		{title: "sales contact", width: 10, flex: 2},
+		{title: "total", sort: "total_amount", width: 12, flex: 1, right: true},
+		{title: "paid", width: 12, flex: 1, right: true},
+		{title: "due", sort: "amount_due", width: 12, flex: 1, right: true},
+		{title: "signed", sort: "signed", width: 6},
+	},
+	sorts: domain.ContractSorts,
+	filters: func(role domain.Role) []filterOption {
+		out := []filterOption{allFilter}
+		if role == domain.RoleSales {
+			out = append(out, filterOption{"mine", "mine"})
+		}
+		return append(out, filterOption{"unsigned", "unsigned"}, filterOption{"unpaid", "unpaid"})
+	},
+	list: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery, loc *time.Location) (rowPage, error) {
+		p, err := app.Contracts.List(ctx, sess, contractQuery(q))
+		return toRowPage(p, contractRow), err
+	},
+	count: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery) (int, error) {
+		return app.Contracts.Count(ctx, sess, contractQuery(q))
+	},
+	get: func(ctx context.Context, app *domain.App, sess domain.Session, id int64, loc *time.Location) (detail, error) {
+		d, err := app.Contracts.Get(ctx, sess, id)
+		if err != nil {
+			return detail{}, err
+		}
+		k := d.Contract
+		signedAt := "—"
+		if k.SignedAt != nil {
+			signedAt = formatTime(*k.SignedAt, loc)
+		}
+		out := detail{
+			title: "Contract #" + strconv.FormatInt(k.ID, 10),
+			item:  k,
+			fields: []field{
+				{"id", strconv.FormatInt(k.ID, 10)},
+				{"client", k.ClientName},
+				{"sales contact", k.SalesContactName},
+				{"total", domain.FormatAmount(k.TotalAmount)},
+				{"paid", domain.FormatAmount(k.Paid())},
+				{"due", domain.FormatAmount(k.AmountDue)},
+				{"signed", yesNo(k.Signed)},
+				{"signed at", signedAt},
+				{"created", formatTime(k.CreatedAt, loc)},
+				{"updated", formatTime(k.UpdatedAt, loc)},
+			},
+			related: []related{{"Client", tabClients, k.ClientID, k.ClientName}},
+		}
+		for _, e := range d.Events {
+			out.related = append(out.related, related{"Events", tabEvents, e.ID, eventLabel(e, loc)})
+		}
+		return out, nil
+	},
+	toRow: func(item any, _ *time.Location) row { return contractRow(item.(domain.Contract)) },
+	owner: func(item any) int64 { return item.(domain.Contract).SalesContactID },
+	label: func(item any) string { return "contract #" + strconv.FormatInt(item.(domain.Contract).ID, 10) },
+}
+
+func contractQuery(q listQuery) domain.ContractQuery {
+	return domain.ContractQuery{
+		PageQuery: q.page,
+		Mine:      q.filter == "mine",
+		Unsigned:  q.filter == "unsigned",
+		Unpaid:    q.filter == "unpaid",
+	}
+}
+
+func contractRow(k domain.Contract) row {
+	return row{id: k.ID, item: k, cells: []string{
+		strconv.FormatInt(k.ID, 10),
+		k.ClientName,
+		k.SalesContactName,
+		domain.FormatAmount(k.TotalAmount),
+		domain.FormatAmount(k.Paid()),
+		domain.FormatAmount(k.AmountDue),
+		yesNo(k.Signed),
+	}}
+}

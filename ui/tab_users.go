@@ -1,0 +1,95 @@
+package ui
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/epicevents/epic-tui/domain"
+)
+
+var userSpec = &entitySpec{
+	tab:    tabUsers,
+	title:  "Users",
+	entity: domain.EntityUser,
+	columns: []column{
+		{title: "id", sort: "id", width: 5, right: true},
+		{title: "emp no", sort: "employee_number", width: 7},
+		{title: "name", sort: "full_name", width: 12, flex: 3},
+		{title: "username", sort: "username", width: 10, flex: 1},
+		{title: "email", sort: "email", width: 12, flex: 3},
+		{title: "role", sort: "role", width: 10},
+		{title: "active", width: 6},
+	},
+	sorts: domain.UserSorts,
+	filters: func(domain.Role) []filterOption {
+		out := []filterOption{allFilter}
+		for _, r := range domain.Roles {
+			out = append(out, filterOption{"role:" + string(r), "role: " + r.Label()})
+		}
+		return append(out, filterOption{"active", "active"}, filterOption{"inactive", "deactivated"})
+	},
+	list: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery, _ *time.Location) (rowPage, error) {
+		p, err := app.Users.List(ctx, sess, userQuery(q))
+		return toRowPage(p, userRow), err
+	},
+	count: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery) (int, error) {
+		return app.Users.Count(ctx, sess, userQuery(q))
+	},
+	get: func(ctx context.Context, app *domain.App, sess domain.Session, id int64, loc *time.Location) (detail, error) {
+		d, err := app.Users.Get(ctx, sess, id)
+		if err != nil {
+			return detail{}, err
+		}
+		u := d.User
+		out := detail{
+			title: "User " + u.FullName,
+			item:  u,
+			fields: []field{
+				{"id", strconv.FormatInt(u.ID, 10)},
+				{"employee no", u.EmployeeNumber},
+				{"full name", u.FullName},
+				{"username", u.Username},
+				{"email", u.Email},
+				{"role", u.Role.Label()},
+				{"active", yesNo(u.Active)},
+				{"created", formatTime(u.CreatedAt, loc)},
+				{"updated", formatTime(u.UpdatedAt, loc)},
+			},
+		}
+		for _, c := range d.Clients {
+			out.related = append(out.related, related{"Clients", tabClients, c.ID, c.FullName + " · " + c.CompanyName})
+		}
+		for _, e := range d.Events {
+			out.related = append(out.related, related{"Events", tabEvents, e.ID, eventLabel(e, loc)})
+		}
+		return out, nil
+	},
+	toRow: func(item any, _ *time.Location) row { return userRow(item.(domain.User)) },
+	owner: func(item any) int64 { return item.(domain.User).ID },
+	label: func(item any) string { return "user " + item.(domain.User).Username },
+}
+
+func userQuery(q listQuery) domain.UserQuery {
+	uq := domain.UserQuery{PageQuery: q.page}
+	switch f := q.filter; {
+	case f == "active", f == "inactive":
+		active := f == "active"
+		uq.Active = &active
+	case len(f) > 5 && f[:5] == "role:":
+		uq.Role = domain.Role(f[5:])
+	}
+	return uq
+}
+
+func userRow(u domain.User) row {
+	return row{id: u.ID, item: u, cells: []string{
+		strconv.FormatInt(u.ID, 10),
+		u.EmployeeNumber,
+		u.FullName,
+		u.Username,
+		u.Email,
+		u.Role.Label(),
+		yesNo(u.Active),
+	}}
+}
