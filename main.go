@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -49,6 +50,16 @@ SENTRY_DSN, SENTRY_ENVIRONMENT.
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// crashError is a panic, already reported: one line, exit code 3.
+type crashError struct {
+	value   any
+	logPath string
+}
+
+func (e *crashError) Error() string {
+	return fmt.Sprintf("internal error: %v (details in %s)", e.value, e.logPath)
 }
 
 // run is main without the exit, so tests can call it.
@@ -99,9 +110,13 @@ func (e *usageError) Error() string { return e.msg }
 func report(err error, stderr io.Writer) int {
 	var ce *configError
 	var ue *usageError
+	var crash *crashError
 	switch {
 	case err == nil, errors.Is(err, errHelpShown):
 		return 0
+	case errors.As(err, &crash):
+		fmt.Fprintf(stderr, "epic-tui: %v\n", scrubber.scrub(err.Error()))
+		return 3
 	case errors.As(err, &ce), errors.As(err, &ue), errors.Is(err, domain.ErrUnavailable):
 		fmt.Fprintf(stderr, "epic-tui: %v\n", err)
 		return 2
@@ -183,6 +198,9 @@ func startOps(dbFlag string) (*ops, error) {
 	}
 	return &ops{cfg: cfg, log: log, closeLog: closeLog, flush: flush}, nil
 }
+
+// logPath is where the log is written.
+func (o *ops) logPath() string { return filepath.Join(o.cfg.StateDir, logFileName) }
 
 // close sends what Sentry still holds and closes the log.
 func (o *ops) close() {
@@ -430,5 +448,11 @@ func cmdApp(ctx context.Context, dbFlag string) error {
 		return err
 	}
 	defer db.Close()
-	return ui.Run(ctx, ui.Options{App: app, Sessions: sessions})
+	rep := reporter{o.log}
+	err = ui.Run(ctx, ui.Options{App: app, Sessions: sessions, Report: rep.Report, OnPanic: rep.Panic})
+	var pe *ui.PanicError
+	if errors.As(err, &pe) {
+		return &crashError{value: pe.Value, logPath: o.logPath()}
+	}
+	return err
 }

@@ -33,6 +33,11 @@ type Options struct {
 	App      *domain.App
 	Sessions Sessions
 	Loc      *time.Location // for showing and parsing dates; nil = time.Local
+	// Report hears every error the app shows, with the signed-in user, so
+	// the unexpected ones reach the log and Sentry; nil ignores them.
+	Report func(err error, actor domain.User)
+	// OnPanic hears a recovered panic and its stack; nil ignores it.
+	OnPanic func(value any, stack []byte)
 }
 
 // Minimum terminal size; below it the app asks for a bigger window.
@@ -96,6 +101,7 @@ func newModel(ctx context.Context, opts Options) *model {
 		app:      opts.App,
 		sessions: opts.Sessions,
 		loc:      loc,
+		report:   opts.Report,
 		styles:   newStyles(noColorEnv()),
 		width:    80,
 		height:   24,
@@ -103,9 +109,16 @@ func newModel(ctx context.Context, opts Options) *model {
 	return &model{sh: sh}
 }
 
-// Run runs the app until the user quits or ctx ends.
+// Run runs the app until the user quits or ctx ends. A panic ends it with
+// the terminal restored and a *PanicError.
 func Run(ctx context.Context, opts Options) error {
-	_, err := tea.NewProgram(newModel(ctx, opts), tea.WithContext(ctx)).Run()
+	g := &guard{inner: newModel(ctx, opts), onPanic: opts.OnPanic}
+	p := tea.NewProgram(g, tea.WithContext(ctx))
+	g.quit = p.Quit
+	_, err := p.Run()
+	if pe := g.panicked(); pe != nil {
+		return pe
+	}
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -196,7 +209,7 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *model) start(msg startMsg) tea.Cmd {
 	switch {
 	case msg.err != nil:
-		m.err = errText(msg.err)
+		m.err = m.sh.failure(msg.err)
 		return nil
 	case msg.needsSetup:
 		m.screen = screenSetup

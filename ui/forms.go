@@ -156,7 +156,7 @@ func (f *formModel) Update(msg tea.Msg) tea.Cmd {
 		}
 		f.busy = false
 		if msg.err != nil {
-			f.topErr = errText(msg.err)
+			f.topErr = f.sh.failure(msg.err)
 		} else {
 			f.content.(conflictMerger).merge(msg.fresh)
 			f.note = "changed by someone else — reloaded; check and save again"
@@ -216,7 +216,7 @@ func (f *formModel) saved(msg formSavedMsg) tea.Cmd {
 		f.fieldErrs = map[string]string{fld: errText(msg.err)}
 		f.topErr = "please correct the field marked ✗"
 	} else {
-		f.topErr = errText(msg.err)
+		f.topErr = f.sh.failure(msg.err)
 	}
 	return f.build()
 }

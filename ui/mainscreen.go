@@ -155,7 +155,7 @@ func (m *mainModel) fail(err error) tea.Cmd {
 			return signedOutMsg{reason: reason}
 		}
 	}
-	m.flash = flash{text: errText(err), isErr: true}
+	m.flash = flash{text: m.sh.failure(err), isErr: true}
 	return nil
 }
 

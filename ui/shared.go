@@ -19,6 +19,7 @@ type shared struct {
 	app      *domain.App
 	sessions Sessions
 	loc      *time.Location
+	report   func(err error, actor domain.User)
 	styles   styles
 
 	sess domain.Session
@@ -33,6 +34,15 @@ type shared struct {
 func (sh *shared) do(fn func(ctx context.Context, sess domain.Session) tea.Msg) tea.Cmd {
 	ctx, sess := sh.ctx, sh.sess
 	return func() tea.Msg { return fn(ctx, sess) }
+}
+
+// failure reports err (the reporter keeps the unexpected ones) and returns
+// the sentence to show.
+func (sh *shared) failure(err error) string {
+	if sh.report != nil {
+		sh.report(err, sh.user)
+	}
+	return errText(err)
 }
 
 // canAny reports whether the signed-in role may do action on entity at all.
