@@ -14,12 +14,12 @@ var eventSpec = &entitySpec{
 	entity: domain.EntityEvent,
 	columns: []column{
 		{title: "id", sort: "id", width: 5, right: true},
-		{title: "name", sort: "name", width: 10, flex: 3},
-		{title: "client", sort: "client", width: 10, flex: 2},
+		{title: "name", sort: "name", width: 9, flex: 3},
+		{title: "client", sort: "client", width: 8, flex: 2},
 		{title: "start", sort: "start_at", width: 16},
-		{title: "end", width: 16},
-		{title: "location", sort: "location", width: 8, flex: 2},
-		{title: "attendees", sort: "attendees", width: 9, right: true},
+		{title: "end", width: 11},
+		{title: "location", sort: "location", width: 7, flex: 2},
+		{title: "people", sort: "attendees", width: 6, right: true},
 		{title: "support", width: 8, flex: 2},
 	},
 	sorts: domain.EventSorts,
@@ -92,13 +92,23 @@ func eventQuery(q listQuery) domain.EventQuery {
 	}
 }
 
+// formatEnd shows an event's end briefly: the time alone when it ends the
+// day it starts, else the day and time.
+func formatEnd(start, end time.Time, loc *time.Location) string {
+	s, e := start.In(loc), end.In(loc)
+	if s.Year() == e.Year() && s.YearDay() == e.YearDay() {
+		return e.Format("15:04")
+	}
+	return e.Format("01-02 15:04")
+}
+
 func eventRow(e domain.Event, loc *time.Location) row {
 	return row{id: e.ID, item: e, cells: []string{
 		strconv.FormatInt(e.ID, 10),
 		e.Name,
 		e.ClientName,
 		formatTime(e.StartAt, loc),
-		formatTime(e.EndAt, loc),
+		formatEnd(e.StartAt, e.EndAt, loc),
 		e.Location,
 		strconv.Itoa(e.Attendees),
 		orDash(e.SupportContactName),
