@@ -48,6 +48,7 @@ var sqliteParams = []string{
 type queries struct {
 	x       sqlx.ExtContext
 	dialect Dialect
+	pool    *sqlx.DB // set where a lost connection should empty the idle pool
 }
 
 // DB is an open database. It implements domain.Store.
@@ -79,7 +80,7 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", Redact(rawURL), err)
 	}
-	db := &DB{queries: queries{x: x, dialect: Dialect(driver)}, db: x}
+	db := &DB{queries: queries{x: x, dialect: Dialect(driver), pool: x}, db: x}
 	if db.dialect == SQLite && strings.Contains(dsn, ":memory:") {
 		// Every connection to :memory: is a database of its own.
 		x.SetMaxOpenConns(1)
@@ -163,7 +164,7 @@ func (db *DB) Close() error { return db.db.Close() }
 func (db *DB) InTx(ctx context.Context, fn func(q domain.Queries) error) (err error) {
 	tx, err := db.db.BeginTxx(ctx, nil)
 	if err != nil {
-		return wrap("begin transaction", err)
+		return db.lost(wrap("begin transaction", err))
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -171,34 +172,49 @@ func (db *DB) InTx(ctx context.Context, fn func(q domain.Queries) error) (err er
 			panic(p)
 		}
 	}()
-	if err := fn(&Tx{queries{x: tx, dialect: db.dialect}}); err != nil {
+	if err := fn(&Tx{queries{x: tx, dialect: db.dialect, pool: db.db}}); err != nil {
 		tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return wrap("commit transaction", err)
+		return db.lost(wrap("commit transaction", err))
 	}
 	return nil
 }
+
+// lost empties the pool's idle connections when err says the database was
+// unreachable: after a server restart or a cut, every idle connection is
+// dead, and without this each of them would fail one more request before
+// the next one works. It returns err.
+func (q queries) lost(err error) error {
+	if q.pool != nil && errors.Is(mapError(err), domain.ErrUnavailable) {
+		q.pool.SetMaxIdleConns(0)
+		q.pool.SetMaxIdleConns(idleConns)
+	}
+	return err
+}
+
+// idleConns is database/sql's default number of idle connections kept.
+const idleConns = 2
 
 // rebind turns the ? placeholders of query into the dialect's.
 func (q queries) rebind(query string) string { return q.x.Rebind(query) }
 
 // get scans one row into dest.
 func (q queries) get(ctx context.Context, dest any, query string, args ...any) error {
-	return sqlx.GetContext(ctx, q.x, dest, q.rebind(query), args...)
+	return q.lost(sqlx.GetContext(ctx, q.x, dest, q.rebind(query), args...))
 }
 
 // selectRows scans every row into dest, a pointer to a slice.
 func (q queries) selectRows(ctx context.Context, dest any, query string, args ...any) error {
-	return sqlx.SelectContext(ctx, q.x, dest, q.rebind(query), args...)
+	return q.lost(sqlx.SelectContext(ctx, q.x, dest, q.rebind(query), args...))
 }
 
 // exec runs a statement and returns how many rows it touched.
 func (q queries) exec(ctx context.Context, query string, args ...any) (int64, error) {
 	res, err := q.x.ExecContext(ctx, q.rebind(query), args...)
 	if err != nil {
-		return 0, err
+		return 0, q.lost(err)
 	}
 	return res.RowsAffected()
 }
@@ -207,7 +223,7 @@ func (q queries) exec(ctx context.Context, query string, args ...any) (int64, er
 func (q queries) insert(ctx context.Context, query string, args ...any) (int64, error) {
 	var id int64
 	err := q.x.QueryRowxContext(ctx, q.rebind(query), args...).Scan(&id)
-	return id, err
+	return id, q.lost(err)
 }
 
 // now is the time written for a change: UTC, to the microsecond, as both
