@@ -6,13 +6,16 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/getsentry/sentry-go"
 
@@ -205,5 +208,58 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestLogFile(t *testing.T) {
+	home := cliEnv(t)
+	o, err := startOps(filepath.Join(home, "epic.db"))
+	must(t, err)
+	ctx := context.Background()
+	db, app, err := o.openApp(ctx)
+	must(t, err)
+	defer db.Close()
+	const password = "the right password"
+	admin, err := app.Auth.SetupAdmin(ctx, domain.NewUser{FullName: "Ada", Username: "ada", Email: "ada@epic.test", Password: password})
+	must(t, err)
+	_, err = app.Auth.Login(ctx, "ada", "a wrong password")
+	if err == nil {
+		t.Fatal("wrong password accepted")
+	}
+	_, err = app.Auth.Login(ctx, "ada", password)
+	must(t, err)
+	sess := domain.Session{UserID: admin.ID, Role: admin.Role, IssuedAt: time.Now()}
+	_, err = app.Users.Create(ctx, sess, domain.NewUser{FullName: "X", Username: "xx-admin", Email: "x@epic.test", Role: "boss", Password: password})
+	if err == nil {
+		t.Fatal("bad role accepted")
+	}
+	reporter{o.log}.Report(errors.New("disk on fire"), admin)
+	o.close()
+
+	raw, err := os.ReadFile(filepath.Join(home, "state", "epic-tui", logFileName))
+	must(t, err)
+	if info, _ := os.Stat(filepath.Join(home, "state", "epic-tui", logFileName)); info.Mode().Perm() != 0o600 {
+		t.Errorf("log mode %v, want 0600", info.Mode().Perm())
+	}
+	seen := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("not a JSON line: %q", line)
+		}
+		if ts, _ := rec["time"].(string); !strings.HasSuffix(ts, "Z") {
+			t.Errorf("time %q is not UTC", ts)
+		}
+		seen[rec["msg"].(string)] = true
+	}
+	for _, msg := range []string{"login failed", "login", "user created", "unexpected error"} {
+		if !seen[msg] {
+			t.Errorf("no %q in the log: %v", msg, seen)
+		}
+	}
+	for _, leak := range []string{password, "a wrong password", "$argon2id"} {
+		if strings.Contains(string(raw), leak) {
+			t.Errorf("the log holds %q", leak)
+		}
 	}
 }
