@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/epicevents/epic-tui/domain"
@@ -45,7 +47,18 @@ type rowPage struct {
 // filter.
 type listQuery struct {
 	page   domain.PageQuery
-	filter string
+	filter string // a quick filter's id, or "client:ID" / "contract:ID"
+	scope  string // the label of a "client:ID" / "contract:ID" filter
+}
+
+// scopedID reads the id of a "kind:ID" filter, 0 when it is not one.
+func (q listQuery) scopedID(kind string) int64 {
+	rest, ok := strings.CutPrefix(q.filter, kind+":")
+	if !ok {
+		return 0
+	}
+	id, _ := strconv.ParseInt(rest, 10, 64)
+	return id
 }
 
 // filterOption is one choice of a tab's quick-filter menu.

@@ -18,6 +18,7 @@ type keyMap struct {
 	Open                   key.Binding
 	New, Edit, Delete      key.Binding
 	Pay                    key.Binding
+	Contracts, Events      key.Binding // a client's or contract's records
 	Password, Reset        key.Binding
 	Refresh                key.Binding
 	Back                   key.Binding
@@ -31,34 +32,36 @@ func newKeyMap() keyMap {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
 	}
 	return keyMap{
-		Tab1:     b([]string{"1"}, "1", "clients"),
-		Tab2:     b([]string{"2"}, "2", "contracts"),
-		Tab3:     b([]string{"3"}, "3", "events"),
-		Tab4:     b([]string{"4"}, "4", "users"),
-		NextTab:  b([]string{"tab"}, "tab", "next tab"),
-		PrevTab:  b([]string{"shift+tab"}, "shift+tab", "previous tab"),
-		Up:       b([]string{"up", "k"}, "↑/k", "up"),
-		Down:     b([]string{"down", "j"}, "↓/j", "down"),
-		PageUp:   b([]string{"pgup"}, "pgup", "page up"),
-		PageDown: b([]string{"pgdown"}, "pgdn", "page down"),
-		Top:      b([]string{"g", "home"}, "g", "top"),
-		Bottom:   b([]string{"G", "end"}, "G", "bottom"),
-		Search:   b([]string{"/"}, "/", "search"),
-		Filter:   b([]string{"f"}, "f", "filter"),
-		Sort:     b([]string{"s"}, "s/S", "sort"),
-		SortDir:  b([]string{"S"}, "S", "reverse sort"),
-		Open:     b([]string{"enter"}, "enter", "open"),
-		New:      b([]string{"n"}, "n", "new"),
-		Edit:     b([]string{"e"}, "e", "edit"),
-		Delete:   b([]string{"d"}, "d", "delete"),
-		Pay:      b([]string{"p"}, "p", "pay"),
-		Password: b([]string{"P"}, "P", "my password"),
-		Reset:    b([]string{"R"}, "R", "reset pw"),
-		Refresh:  b([]string{"r"}, "r", "refresh"),
-		Back:     b([]string{"esc"}, "esc", "back"),
-		Help:     b([]string{"?"}, "?", "help"),
-		Logout:   b([]string{"L"}, "L", "log out"),
-		Quit:     b([]string{"q", "ctrl+c"}, "q", "quit"),
+		Tab1:      b([]string{"1"}, "1", "clients"),
+		Tab2:      b([]string{"2"}, "2", "contracts"),
+		Tab3:      b([]string{"3"}, "3", "events"),
+		Tab4:      b([]string{"4"}, "4", "users"),
+		NextTab:   b([]string{"tab"}, "tab", "next tab"),
+		PrevTab:   b([]string{"shift+tab"}, "shift+tab", "previous tab"),
+		Up:        b([]string{"up", "k"}, "↑/k", "up"),
+		Down:      b([]string{"down", "j"}, "↓/j", "down"),
+		PageUp:    b([]string{"pgup"}, "pgup", "page up"),
+		PageDown:  b([]string{"pgdown"}, "pgdn", "page down"),
+		Top:       b([]string{"g", "home"}, "g", "top"),
+		Bottom:    b([]string{"G", "end"}, "G", "bottom"),
+		Search:    b([]string{"/"}, "/", "search"),
+		Filter:    b([]string{"f"}, "f", "filter"),
+		Sort:      b([]string{"s"}, "s/S", "sort"),
+		SortDir:   b([]string{"S"}, "S", "reverse sort"),
+		Open:      b([]string{"enter"}, "enter", "open"),
+		New:       b([]string{"n"}, "n", "new"),
+		Edit:      b([]string{"e"}, "e", "edit"),
+		Delete:    b([]string{"d"}, "d", "delete"),
+		Pay:       b([]string{"p"}, "p", "pay"),
+		Contracts: b([]string{"c"}, "c", "its contracts"),
+		Events:    b([]string{"v"}, "v", "its events"),
+		Password:  b([]string{"P"}, "P", "my password"),
+		Reset:     b([]string{"R"}, "R", "reset pw"),
+		Refresh:   b([]string{"r"}, "r", "refresh"),
+		Back:      b([]string{"esc"}, "esc", "back"),
+		Help:      b([]string{"?"}, "?", "help"),
+		Logout:    b([]string{"L"}, "L", "log out"),
+		Quit:      b([]string{"q", "ctrl+c"}, "q", "quit"),
 	}
 }
 

@@ -261,8 +261,15 @@ func (l *listModel) sortKey() string {
 
 // setFilter applies a quick filter.
 func (l *listModel) setFilter(id string) tea.Cmd {
-	l.query.filter = id
+	l.query.filter, l.query.scope = id, ""
 	return l.reload(l.selectedID())
+}
+
+// setScope shows only the records of one client or contract ("client:ID",
+// "contract:ID"), named label in the status line.
+func (l *listModel) setScope(filter, label string) tea.Cmd {
+	l.query.filter, l.query.scope = filter, label
+	return l.reload(0)
 }
 
 // setSearch applies a search text, and lays the tab out again: the search
@@ -301,6 +308,9 @@ func (l *listModel) remove(id int64) {
 
 // filterLabel names the active quick filter, "" for all.
 func (l *listModel) filterLabel() string {
+	if l.query.scope != "" {
+		return l.query.scope
+	}
 	for _, f := range l.spec.filters(l.sh.user.Role) {
 		if f.id == l.query.filter && f.id != "" {
 			return f.label

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -294,8 +295,42 @@ func (m *mainModel) detailKey(d *detailModel, msg tea.KeyPressMsg) tea.Cmd {
 	case d.move(msg, k):
 		return nil
 	}
+	if tab, filter, ok := m.scopeFor(d, msg); ok {
+		m.details = nil
+		m.tab = tab
+		return m.lists[tab].setScope(filter, d.d.title)
+	}
 	item, _ := d.item()
 	return m.action(msg, d.spec, item)
+}
+
+// scopeFor answers c (a client's contracts) and v (a client's or a
+// contract's events) in a detail view: the tab to show and its filter.
+func (m *mainModel) scopeFor(d *detailModel, msg tea.KeyPressMsg) (tabID, string, bool) {
+	if _, ok := d.item(); !ok {
+		return 0, "", false
+	}
+	id := strconv.FormatInt(d.id, 10)
+	switch {
+	case pressed(msg, m.keys.Contracts) && d.spec.entity == domain.EntityClient:
+		return tabContracts, "client:" + id, true
+	case pressed(msg, m.keys.Events) && d.spec.entity == domain.EntityClient:
+		return tabEvents, "client:" + id, true
+	case pressed(msg, m.keys.Events) && d.spec.entity == domain.EntityContract:
+		return tabEvents, "contract:" + id, true
+	}
+	return 0, "", false
+}
+
+// scopeKeys are the c and v keys a detail view offers.
+func (m *mainModel) scopeKeys(d *detailModel) []key.Binding {
+	switch d.spec.entity {
+	case domain.EntityClient:
+		return []key.Binding{m.keys.Contracts, m.keys.Events}
+	case domain.EntityContract:
+		return []key.Binding{m.keys.Events}
+	}
+	return nil
 }
 
 // openDetail opens the detail view of a row of the current tab.
@@ -425,7 +460,7 @@ func (m *mainModel) helpKeys() (short []key.Binding, full [][]key.Binding) {
 	app := []key.Binding{k.Help, k.Logout, k.Quit}
 	if d := m.detail(); d != nil {
 		item, _ := d.item()
-		actions := m.allowedActions(d.spec, item)
+		actions := slices.Concat(m.allowedActions(d.spec, item), m.scopeKeys(d))
 		nav := []key.Binding{k.Up, k.Down, bind("enter", "open related"), k.Back, k.Refresh}
 		short = slices.Concat(actions, []key.Binding{bind("enter", "open related"), k.Back, k.Help, k.Quit})
 		return short, [][]key.Binding{nav, actions, app}

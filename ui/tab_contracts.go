@@ -79,6 +79,7 @@ func contractQuery(q listQuery) domain.ContractQuery {
 		Mine:      q.filter == "mine",
 		Unsigned:  q.filter == "unsigned",
 		Unpaid:    q.filter == "unpaid",
+		ClientID:  q.scopedID("client"),
 	}
 }
 

@@ -28,7 +28,8 @@ var eventSpec = &entitySpec{
 		if role == domain.RoleSupport || role == domain.RoleSales {
 			out = append(out, filterOption{"mine", "mine"})
 		}
-		return append(out, filterOption{"nosupport", "without support"}, filterOption{"upcoming", "upcoming"})
+		return append(out, filterOption{"nosupport", "without support"}, filterOption{"upcoming", "upcoming"},
+			filterOption{"week", "next 7 days"}, filterOption{"month", "next 30 days"})
 	},
 	list: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery, loc *time.Location) (rowPage, error) {
 		p, err := app.Events.List(ctx, sess, eventQuery(q))
@@ -84,12 +85,21 @@ var eventSpec = &entitySpec{
 }
 
 func eventQuery(q listQuery) domain.EventQuery {
-	return domain.EventQuery{
+	out := domain.EventQuery{
 		PageQuery:      q.page,
 		Mine:           q.filter == "mine",
 		WithoutSupport: q.filter == "nosupport",
 		Upcoming:       q.filter == "upcoming",
+		ClientID:       q.scopedID("client"),
+		ContractID:     q.scopedID("contract"),
 	}
+	if days := map[string]int{"week": 7, "month": 30}[q.filter]; days > 0 {
+		// Events under way or starting within the next days.
+		from := time.Now()
+		to := from.AddDate(0, 0, days)
+		out.From, out.To = &from, &to
+	}
+	return out
 }
 
 // formatEnd shows an event's end briefly: the time alone when it ends the

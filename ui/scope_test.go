@@ -1,0 +1,63 @@
+package ui
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/epicevents/epic-tui/domain"
+)
+
+func (f *fixture) event(t testing.TB, contractID int64, name string, start time.Time) domain.Event {
+	t.Helper()
+	e, err := f.app.Events.Create(context.Background(), f.adminSess, domain.EventInput{
+		ContractID: contractID, Name: name, StartAt: start, EndAt: start.Add(3 * time.Hour), Location: "Lyon", Attendees: 10,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func TestDetailScopesContractsAndEvents(t *testing.T) {
+	app := newApp(t)
+	f := newFixture(t, app)
+	alice := f.client(t, "Alice Martin", "alice@client.test")
+	bob := f.client(t, "Bob Stone", "bob@client.test")
+	ka := f.contract(t, alice.ID, 111100, 0, true)
+	kb := f.contract(t, bob.ID, 222200, 0, true)
+	soon := time.Now().Add(48 * time.Hour)
+	f.event(t, ka.ID, "Alice Gala", soon)
+	f.event(t, kb.ID, "Bob Party", soon.AddDate(0, 2, 0))
+	h := signedInHarness(t, app, f.admin)
+
+	// A client's contracts.
+	h.key("enter")
+	h.mustSee("Client Alice Martin", "c its contracts", "v its events")
+	h.key("c")
+	h.mustSee("1 111.00 €", "filter: Client Alice Martin", "1/1")
+	h.mustNotSee("2 222.00 €")
+	// The filter menu puts every contract back.
+	h.key("f")
+	h.key("enter")
+	h.mustSee("1 111.00 €", "2 222.00 €", "1/2")
+
+	// A contract's events.
+	h.key("j")
+	h.key("enter")
+	h.mustSee("Contract #"+itoa(kb.ID), "v its events")
+	h.key("v")
+	h.mustSee("Bob Party", "1/1")
+	h.mustNotSee("Alice Gala")
+
+	// Events of the next seven days.
+	h.key("f")
+	h.mustSee("next 7 days", "next 30 days")
+	for range 5 {
+		h.key("down")
+	}
+	h.key("up")
+	h.key("enter")
+	h.mustSee("Alice Gala", "filter: next 7 days")
+	h.mustNotSee("Bob Party")
+}
