@@ -102,7 +102,9 @@ func (a *App) Permission(actor User, entity Entity, action Action, ownerID int64
 	return a.core.scopeCheck(actor, entity, action, ownerID)
 }
 
-func (c *core) now_() time.Time { return c.now().UTC().Truncate(time.Microsecond) }
+// stamp is the time written for a change: UTC, to the microsecond, as both
+// databases keep it.
+func (c *core) stamp() time.Time { return c.now().UTC().Truncate(time.Microsecond) }
 
 // actor re-reads the session's user: a deleted or deactivated user, one whose
 // role changed, or a token issued before a revocation is refused whatever the
@@ -209,7 +211,7 @@ func (c *core) audit(ctx context.Context, q Queries, actor User, entity Entity, 
 		name = "system"
 	}
 	return q.InsertAudit(ctx, &AuditEntry{
-		ActorID: actorID, Actor: name, At: c.now_(),
+		ActorID: actorID, Actor: name, At: c.stamp(),
 		Entity: entity, EntityID: id, Action: action, Changes: string(body),
 	})
 }

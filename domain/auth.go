@@ -97,7 +97,7 @@ func (s *AuthService) Login(ctx context.Context, login, password string) (User, 
 	if err != nil {
 		return User{}, err
 	}
-	now := s.c.now_()
+	now := s.c.stamp()
 	if u.LockedUntil != nil && now.Before(*u.LockedUntil) {
 		s.c.hasher.Waste(password)
 		s.c.log.Warn("login failed", "login", login, "user_id", u.ID, "reason", "throttled")
@@ -184,7 +184,7 @@ func (s *AuthService) Logout(ctx context.Context, sess Session) error {
 		if err != nil {
 			return err
 		}
-		u.TokensValidAfter = s.c.now_()
+		u.TokensValidAfter = s.c.stamp()
 		return q.UpdateUser(ctx, &u)
 	})
 }
@@ -225,7 +225,7 @@ func (c *core) setPassword(ctx context.Context, q Queries, actor, target User, p
 		return fmt.Errorf("domain: hash password: %w", err)
 	}
 	target.PasswordHash = hash
-	target.TokensValidAfter = c.now_()
+	target.TokensValidAfter = c.stamp()
 	target.FailedLogins, target.LockedUntil = 0, nil
 	if err := q.UpdateUser(ctx, &target); err != nil {
 		return err

@@ -137,7 +137,7 @@ func (s *ClientService) Create(ctx context.Context, sess Session, in ClientInput
 		default:
 			return forbidden("%s users cannot create clients", actor.Role.Label())
 		}
-		now := s.c.now_()
+		now := s.c.stamp()
 		c.CreatedAt, c.UpdatedAt = now, now
 		if err := q.InsertClient(ctx, &c); err != nil {
 			return err
@@ -201,7 +201,7 @@ func (s *ClientService) Update(ctx context.Context, sess Session, id int64, vers
 			out = old
 			return nil
 		}
-		c.UpdatedAt = s.c.now_()
+		c.UpdatedAt = s.c.stamp()
 		if err := q.UpdateClient(ctx, &c); err != nil {
 			return err
 		}

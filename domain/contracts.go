@@ -109,7 +109,7 @@ func (s *ContractService) Create(ctx context.Context, sess Session, in ContractI
 		if err := validateAmounts(in.TotalAmount, in.AmountDue); err != nil {
 			return err
 		}
-		now := s.c.now_()
+		now := s.c.stamp()
 		c := Contract{ClientID: in.ClientID, TotalAmount: in.TotalAmount, AmountDue: in.AmountDue, Signed: in.Signed, CreatedAt: now, UpdatedAt: now}
 		if c.Signed {
 			c.SignedAt = &now
@@ -178,7 +178,7 @@ func (s *ContractService) Update(ctx context.Context, sess Session, id int64, ve
 		c.ClientID, c.TotalAmount, c.AmountDue, c.Signed = in.ClientID, in.TotalAmount, in.AmountDue, in.Signed
 		switch {
 		case c.Signed && !old.Signed:
-			now := s.c.now_()
+			now := s.c.stamp()
 			c.SignedAt = &now
 			signedNow = true
 		case !c.Signed:
@@ -193,7 +193,7 @@ func (s *ContractService) Update(ctx context.Context, sess Session, id int64, ve
 			out = old
 			return nil
 		}
-		c.UpdatedAt = s.c.now_()
+		c.UpdatedAt = s.c.stamp()
 		if err := q.UpdateContract(ctx, &c); err != nil {
 			return err
 		}
@@ -221,7 +221,7 @@ func (s *ContractService) RecordPayment(ctx context.Context, sess Session, id in
 		if err != nil {
 			return err
 		}
-		out, err = q.ApplyPayment(ctx, id, cents, s.c.now_())
+		out, err = q.ApplyPayment(ctx, id, cents, s.c.stamp())
 		if err != nil {
 			return err
 		}

@@ -41,7 +41,7 @@ func (s *EventService) resolve(actor User, q *EventQuery) {
 		}
 	}
 	if q.Upcoming && q.From == nil {
-		now := s.c.now_()
+		now := s.c.stamp()
 		q.From = &now
 	}
 }
@@ -216,7 +216,7 @@ func (s *EventService) Create(ctx context.Context, sess Session, in EventInput) 
 				return err
 			}
 		}
-		now := s.c.now_()
+		now := s.c.stamp()
 		e.CreatedAt, e.UpdatedAt = now, now
 		if err := q.InsertEvent(ctx, &e); err != nil {
 			return err
@@ -310,7 +310,7 @@ func (s *EventService) Update(ctx context.Context, sess Session, id int64, versi
 			out = old
 			return nil
 		}
-		e.ID, e.Version, e.CreatedAt, e.UpdatedAt = old.ID, old.Version, old.CreatedAt, s.c.now_()
+		e.ID, e.Version, e.CreatedAt, e.UpdatedAt = old.ID, old.Version, old.CreatedAt, s.c.stamp()
 		if err := q.UpdateEvent(ctx, &e); err != nil {
 			return err
 		}

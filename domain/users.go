@@ -160,7 +160,7 @@ func (c *core) insertUser(ctx context.Context, q Queries, actor User, in NewUser
 	if u.PasswordHash, err = c.hasher.Hash(in.Password); err != nil {
 		return User{}, fmt.Errorf("domain: hash password: %w", err)
 	}
-	now := c.now_()
+	now := c.stamp()
 	u.CreatedAt, u.UpdatedAt, u.TokensValidAfter = now, now, now
 	if u.EmployeeNumber == "" {
 		// A provisional unique number, replaced by one built from the id.
@@ -258,9 +258,9 @@ func (s *UserService) Update(ctx context.Context, sess Session, id int64, versio
 		}
 		if next.Role != u.Role || next.Active != u.Active {
 			// A role change or a deactivation ends the user's sessions.
-			next.TokensValidAfter = s.c.now_()
+			next.TokensValidAfter = s.c.stamp()
 		}
-		next.UpdatedAt = s.c.now_()
+		next.UpdatedAt = s.c.stamp()
 		if err := q.UpdateUser(ctx, &next); err != nil {
 			return err
 		}
