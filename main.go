@@ -82,13 +82,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "":
 		err = cmdApp(ctx, *db)
 	case "init":
-		err = cmdInit(ctx, *db, rest, stdout, stderr)
+		err = cmdInit(ctx, *db, rest, stdout)
 	case "admin":
 		err = cmdAdmin(ctx, *db, rest, stdin, stdout, stderr)
 	case "logout":
-		err = cmdLogout(ctx, *db, rest, stdout, stderr)
+		err = cmdLogout(ctx, *db, rest, stdout)
 	case "version":
-		err = cmdVersion(rest, stdout, stderr)
+		err = cmdVersion(rest, stdout)
 	case "help":
 		fmt.Fprint(stdout, usage)
 	default:
@@ -139,21 +139,25 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer, help string) 
 	return nil
 }
 
-// commandFlags parses a sub-command's flags, --db included.
-func commandFlags(name, help string, args []string, stdout, stderr io.Writer, define func(fs *flag.FlagSet)) (db string, fs *flag.FlagSet, err error) {
-	fs = flag.NewFlagSet(name, flag.ContinueOnError)
+// startCommand parses a sub-command's flags (--db included, winning over
+// the global one) and starts its ops.
+func startCommand(name, help, dbGlobal string, args []string, stdout io.Writer, define func(fs *flag.FlagSet)) (*ops, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	dbFlag := fs.String("db", "", "database URL")
+	db := fs.String("db", "", "database URL")
 	if define != nil {
 		define(fs)
 	}
 	if err := parseFlags(fs, args, stdout, help); err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	if fs.NArg() > 0 {
-		return "", nil, &usageError{msg: fmt.Sprintf("%s: unexpected argument %q", name, fs.Arg(0))}
+		return nil, &usageError{msg: fmt.Sprintf("%s: unexpected argument %q", name, fs.Arg(0))}
 	}
-	return *dbFlag, fs, nil
+	if *db == "" {
+		*db = dbGlobal
+	}
+	return startOps(*db)
 }
 
 // openDatabase opens and migrates the configured database.
@@ -223,25 +227,14 @@ func (o *ops) openApp(ctx context.Context) (*store.DB, *domain.App, error) {
 	return db, app, nil
 }
 
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
 const initHelp = `Usage: epic-tui init [--db URL]
 
 Creates the database schema, or upgrades it; applying it twice is harmless.
 The application does the same when it starts.
 `
 
-func cmdInit(ctx context.Context, dbGlobal string, args []string, stdout, stderr io.Writer) error {
-	dbFlag, _, err := commandFlags("init", initHelp, args, stdout, stderr, nil)
-	if err != nil {
-		return err
-	}
-	o, err := startOps(firstNonEmpty(dbFlag, dbGlobal))
+func cmdInit(ctx context.Context, dbGlobal string, args []string, stdout io.Writer) error {
+	o, err := startCommand("init", initHelp, dbGlobal, args, stdout, nil)
 	if err != nil {
 		return err
 	}
@@ -265,7 +258,7 @@ read from the first line of standard input with --password-stdin.
 func cmdAdmin(ctx context.Context, dbGlobal string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var username, email, name, number string
 	var fromStdin bool
-	dbFlag, _, err := commandFlags("admin", adminHelp, args, stdout, stderr, func(fs *flag.FlagSet) {
+	o, err := startCommand("admin", adminHelp, dbGlobal, args, stdout, func(fs *flag.FlagSet) {
 		fs.StringVar(&username, "username", "", "username")
 		fs.StringVar(&email, "email", "", "email address")
 		fs.StringVar(&name, "name", "", "full name")
@@ -275,6 +268,7 @@ func cmdAdmin(ctx context.Context, dbGlobal string, args []string, stdin io.Read
 	if err != nil {
 		return err
 	}
+	defer o.close()
 	for _, f := range []struct{ flag, value string }{{"--username", username}, {"--email", email}, {"--name", name}} {
 		if strings.TrimSpace(f.value) == "" {
 			return &usageError{msg: fmt.Sprintf("admin: %s is required (see epic-tui admin --help)", f.flag)}
@@ -288,11 +282,6 @@ func cmdAdmin(ctx context.Context, dbGlobal string, args []string, stdin io.Read
 	if _, err := domain.NormalizeEmail(in.Email); err != nil {
 		return err
 	}
-	o, err := startOps(firstNonEmpty(dbFlag, dbGlobal))
-	if err != nil {
-		return err
-	}
-	defer o.close()
 	db, app, err := o.openApp(ctx)
 	if err != nil {
 		return err
@@ -353,12 +342,8 @@ Ends the saved session of this database: deletes the session file and
 revokes every token issued to its user until now.
 `
 
-func cmdLogout(ctx context.Context, dbGlobal string, args []string, stdout, stderr io.Writer) error {
-	dbFlag, _, err := commandFlags("logout", logoutHelp, args, stdout, stderr, nil)
-	if err != nil {
-		return err
-	}
-	o, err := startOps(firstNonEmpty(dbFlag, dbGlobal))
+func cmdLogout(ctx context.Context, dbGlobal string, args []string, stdout io.Writer) error {
+	o, err := startCommand("logout", logoutHelp, dbGlobal, args, stdout, nil)
 	if err != nil {
 		return err
 	}
@@ -397,7 +382,7 @@ const versionHelp = "Usage: epic-tui version\n\nPrints the version, commit and b
 // build info fills in what it can otherwise.
 var version = ""
 
-func cmdVersion(args []string, stdout, stderr io.Writer) error {
+func cmdVersion(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("version", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	if err := parseFlags(fs, args, stdout, versionHelp); err != nil {
