@@ -76,7 +76,7 @@ func New(ctx context.Context, d Deps) (*App, error) {
 	}
 	c := &core{store: d.Store, hasher: d.Hasher, now: now, policy: policy, observer: d.Observer, log: log}
 	return &App{
-		Auth:      &AuthService{c},
+		Auth:      &AuthService{c: c},
 		Users:     &UserService{c},
 		Clients:   &ClientService{c},
 		Contracts: &ContractService{c},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -32,7 +33,50 @@ func (e *ThrottledError) Error() string {
 func (e *ThrottledError) Unwrap() error { return ErrUnauthenticated }
 
 // AuthService signs people in and out and manages passwords.
-type AuthService struct{ c *core }
+type AuthService struct {
+	c       *core
+	unknown unknownLogins
+}
+
+// unknownLogins throttles logins that name nobody exactly as the database
+// throttles real accounts, so that the answers never tell whether an
+// account exists. It lives in memory: it only has to mirror what one
+// person at this terminal sees.
+type unknownLogins struct {
+	mu    sync.Mutex
+	state map[string]loginState
+}
+
+type loginState struct {
+	failures    int
+	lockedUntil time.Time
+}
+
+// maxUnknownLogins bounds the memory the mirror may take.
+const maxUnknownLogins = 10_000
+
+// fail records a failed login for an unknown name and returns the error the
+// same failure on a real account would give.
+func (u *unknownLogins) fail(login string, now time.Time) error {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.state == nil || len(u.state) >= maxUnknownLogins {
+		u.state = map[string]loginState{}
+	}
+	st := u.state[login]
+	if now.Before(st.lockedUntil) {
+		return &ThrottledError{RetryAfter: st.lockedUntil.Sub(now)}
+	}
+	st.failures++
+	if st.failures >= ThrottleAfter {
+		st.lockedUntil = now.Add(lockout(st.failures))
+	}
+	u.state[login] = st
+	if st.failures >= ThrottleAfter {
+		return &ThrottledError{RetryAfter: st.lockedUntil.Sub(now)}
+	}
+	return newError(ErrUnauthenticated, "", badLoginMsg)
+}
 
 // NeedsSetup reports whether the database has no user yet, so the first
 // administrator must be created.
@@ -92,7 +136,7 @@ func (s *AuthService) Login(ctx context.Context, login, password string) (User, 
 	if errors.Is(err, ErrNotFound) {
 		s.c.hasher.Waste(password)
 		s.c.log.Warn("login failed", "login", login, "reason", "unknown user")
-		return User{}, bad
+		return User{}, s.unknown.fail(Fold(login), s.c.stamp())
 	}
 	if err != nil {
 		return User{}, err

@@ -254,6 +254,18 @@ func TestLoginAndThrottling(t *testing.T) {
 		if !errors.As(err, &th) || th.RetryAfter <= first {
 			t.Fatalf("delay did not grow: %v then %v", first, err)
 		}
+		// An unknown name is throttled the same way, so the answers never
+		// tell whether an account exists (its first failure came above).
+		for i := 2; i <= domain.ThrottleAfter; i++ {
+			_, err = w.app.Auth.Login(w.ctx, "nobody", "x")
+			if i < domain.ThrottleAfter && err.Error() != unknown {
+				t.Fatalf("unknown login %d says %q", i, err)
+			}
+		}
+		var thUnknown *domain.ThrottledError
+		if !errors.As(err, &thUnknown) || thUnknown.RetryAfter != first {
+			t.Fatalf("unknown login after %d failures: %v, want throttled for %v", domain.ThrottleAfter, err, first)
+		}
 		w.clock.Advance(th.RetryAfter)
 		u, err := w.app.Auth.Login(w.ctx, "Sales", testPassword)
 		ok(t, err)

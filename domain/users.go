@@ -361,7 +361,14 @@ func (s *UserService) Delete(ctx context.Context, sess Session, id int64, versio
 			return err
 		}
 		if clients > 0 || events > 0 {
-			return newError(ErrReferenced, "", "%s is still the sales contact of %d client(s) and the support contact of %d event(s); reassign them or deactivate the user instead", u.FullName, clients, events)
+			var holds []string
+			if clients > 0 {
+				holds = append(holds, fmt.Sprintf("the sales contact of %d client(s)", clients))
+			}
+			if events > 0 {
+				holds = append(holds, fmt.Sprintf("the support contact of %d event(s)", events))
+			}
+			return newError(ErrReferenced, "", "%s is still %s: deactivate the user instead", u.FullName, strings.Join(holds, " and "))
 		}
 		if err := q.DeleteUser(ctx, id, version); err != nil {
 			return err

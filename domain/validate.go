@@ -49,6 +49,10 @@ func cleanText(field, label, s string, min, max int, multiline bool) (string, er
 			return "", invalid(field, "%s contains a control character", label)
 		}
 	}
+	if !multiline {
+		// "Éloïse   Roux" is "Éloïse Roux": runs of spaces are a typing slip.
+		s = strings.Join(strings.Fields(s), " ")
+	}
 	n := utf8.RuneCountInString(s)
 	if n < min {
 		if min == 1 {

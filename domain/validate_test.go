@@ -86,3 +86,13 @@ func TestFold(t *testing.T) {
 		t.Fatalf("SearchTerms = %q", terms)
 	}
 }
+
+func TestNamesCollapseSpaces(t *testing.T) {
+	got, err := ValidateName("full_name", "full name", "  Éloïse   Roux ", true)
+	if err != nil || got != "Éloïse Roux" {
+		t.Fatalf("got %q, %v", got, err)
+	}
+	if _, err := ValidateName("full_name", "full name", "Bob\nSmith", true); !errors.Is(err, ErrInvalid) {
+		t.Fatal("a newline in a name was accepted")
+	}
+}

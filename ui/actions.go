@@ -46,10 +46,10 @@ func applies(a act, spec *entitySpec) bool {
 	switch a {
 	case actPay:
 		return spec == contractSpec
-	case actPassword, actReset:
+	case actReset:
 		return spec == userSpec
 	}
-	return true
+	return true // P, your own password, works from every tab
 }
 
 var errNoRow = errors.New("no row selected")
@@ -71,7 +71,13 @@ func (m *mainModel) permit(a act, spec *entitySpec, item any) error {
 		if item == nil {
 			return errNoRow
 		}
-		return sh.permission(domain.EntityContract, domain.ActionUpdate, 0)
+		if err := sh.permission(domain.EntityContract, domain.ActionUpdate, 0); err != nil {
+			return err
+		}
+		if k, ok := item.(domain.Contract); ok && k.AmountDue == 0 {
+			return errors.New("this contract is fully paid")
+		}
+		return nil
 	}
 	action := domain.ActionUpdate
 	if a == actDelete {
@@ -99,7 +105,9 @@ func (m *mainModel) permit(a act, spec *entitySpec, item any) error {
 func (m *mainModel) allowedActions(spec *entitySpec, item any) []key.Binding {
 	var out []key.Binding
 	for _, a := range allActs {
-		if applies(a, spec) && m.permit(a, spec, item) == nil {
+		// P is offered where users are; elsewhere it works unannounced.
+		shown := applies(a, spec) && (a != actPassword || spec == userSpec)
+		if shown && m.permit(a, spec, item) == nil {
 			out = append(out, m.binding(a))
 		}
 	}

@@ -100,7 +100,14 @@ func (v *detailModel) View() string {
 	var lines []string
 	lines = append(lines, st.title.Render(truncate(v.d.title, v.width)))
 	for _, f := range v.d.fields {
-		lines = append(lines, truncate(st.label.Render(fmt.Sprintf("%-14s", f.label))+" "+f.value, v.width))
+		// A value of several lines (notes) continues under its first line.
+		for i, part := range strings.Split(f.value, "\n") {
+			label := strings.Repeat(" ", 14)
+			if i == 0 {
+				label = st.label.Render(fmt.Sprintf("%-14s", f.label))
+			}
+			lines = append(lines, truncate(label+" "+part, v.width))
+		}
 	}
 	group := ""
 	selLine := -1

@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/epicevents/epic-tui/domain"
 )
@@ -108,6 +109,16 @@ func (f *formModel) build() tea.Cmd {
 	return cmd
 }
 
+// hasField reports whether the form shows a field with key.
+func (f *formModel) hasField(key string) bool {
+	for _, fl := range f.content.fields(f) {
+		if fl.GetKey() == key {
+			return true
+		}
+	}
+	return false
+}
+
 // focus moves the focus forward to the field with key target, when the form
 // has one.
 func (f *formModel) focus(fields []huh.Field, target string) {
@@ -129,7 +140,7 @@ func (f *formModel) SetSize(w, h int) {
 
 func (f *formModel) resize() {
 	if f.form != nil {
-		f.form.WithWidth(max(f.width-2, 20)).WithHeight(max(f.height-3, 5))
+		f.form.WithWidth(max(f.width-2, 20)).WithHeight(max(f.height-2-messageLines, 5))
 	}
 }
 
@@ -212,7 +223,7 @@ func (f *formModel) saved(msg formSavedMsg) tea.Cmd {
 	if fr, ok := f.content.(failReset); ok {
 		fr.failed()
 	}
-	if fld := domain.FieldOf(msg.err); fld != "" {
+	if fld := domain.FieldOf(msg.err); fld != "" && f.hasField(fld) {
 		f.fieldErrs = map[string]string{fld: errText(msg.err)}
 		f.topErr = "please correct the field marked ✗"
 	} else {
@@ -233,15 +244,45 @@ func (f *formModel) View() string {
 	case f.busy:
 		b.WriteString(st.dim.Render("saving…"))
 	case len(f.form.Errors()) > 0:
-		b.WriteString(st.errorText.Render(truncate("✗ "+f.form.Errors()[0].Error(), f.width)))
+		b.WriteString(st.errorText.Render(wrapLines("✗ "+f.form.Errors()[0].Error(), f.width, messageLines)))
 	case f.topErr != "":
-		b.WriteString(st.errorText.Render(truncate(f.topErr, f.width)))
+		b.WriteString(st.errorText.Render(wrapLines(f.topErr, f.width, messageLines)))
 	case f.note != "":
-		b.WriteString(st.success.Render(truncate(f.note, f.width)))
+		b.WriteString(st.success.Render(wrapLines(f.note, f.width, messageLines)))
 	}
 	b.WriteByte('\n')
 	b.WriteString(f.form.View())
 	return b.String()
+}
+
+// messageLines is how many lines a form's message may take above it.
+const messageLines = 2
+
+// wrapLines wraps s at spaces into at most n lines of w cells, the last one
+// cut with an ellipsis when the text goes on.
+func wrapLines(s string, w, n int) string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = word
+		case lipgloss.Width(line+" "+word) <= w:
+			line += " " + word
+		default:
+			lines = append(lines, line)
+			line = word
+		}
+	}
+	lines = append(lines, line)
+	if len(lines) > n {
+		lines[n-1] = truncate(strings.Join(lines[n-1:], " "), w)
+		lines = lines[:n]
+	}
+	for i := range lines {
+		lines[i] = truncate(lines[i], w)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // helpKeys are the keys a form answers to, for the footer.

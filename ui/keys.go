@@ -46,7 +46,7 @@ func newKeyMap() keyMap {
 		Bottom:    b([]string{"G", "end"}, "G", "bottom"),
 		Search:    b([]string{"/"}, "/", "search"),
 		Filter:    b([]string{"f"}, "f", "filter"),
-		Sort:      b([]string{"s"}, "s/S", "sort"),
+		Sort:      b([]string{"s"}, "s", "sort"),
 		SortDir:   b([]string{"S"}, "S", "reverse sort"),
 		Open:      b([]string{"enter"}, "enter", "open"),
 		New:       b([]string{"n"}, "n", "new"),

@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/epicevents/epic-tui/domain"
 )
@@ -214,7 +215,7 @@ func (m *mainModel) key(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Quit
 	case pressed(msg, k.Logout):
 		return m.logout()
-	case pressed(msg, k.Help):
+	case pressed(msg, k.Help), m.help.ShowAll && pressed(msg, k.Back):
 		m.help.ShowAll = !m.help.ShowAll
 		m.SetSize(m.width, m.height)
 		return nil
@@ -414,7 +415,15 @@ func (m *mainModel) tabsView() string {
 // footer is the help generated from the keys that apply now.
 func (m *mainModel) footer() string {
 	short, full := m.helpKeys()
-	v := m.help.ShortHelpView(short)
+	// When the keys do not fit, drop the ones before the last two (help
+	// and quit, or their like) from the end, so those stay in sight.
+	unbounded := m.help
+	unbounded.SetWidth(0)
+	v := unbounded.ShortHelpView(short)
+	for len(short) > 2 && lipgloss.Width(v) > m.width {
+		short = append(short[:len(short)-3:len(short)-3], short[len(short)-2:]...)
+		v = unbounded.ShortHelpView(short)
+	}
 	if m.help.ShowAll {
 		v = m.help.FullHelpView(full)
 	}
@@ -475,7 +484,7 @@ func (m *mainModel) helpKeys() (short []key.Binding, full [][]key.Binding) {
 	listKeys := []key.Binding{k.Search, k.Filter, k.Sort, k.SortDir}
 	// Actions first: when the line is too narrow, help and quit stay
 	// reachable through "?" in the full help.
-	short = slices.Concat(actions, []key.Binding{k.Open, k.Search, k.Filter, k.Sort, k.Help, k.Quit})
+	short = slices.Concat(actions, []key.Binding{k.Open, k.Search, k.Filter, bind("s/S", "sort"), k.Help, k.Quit})
 	return short, [][]key.Binding{nav, tabs, listKeys, slices.Concat(actions, app)}
 }
 

@@ -3,6 +3,8 @@ package ui
 import (
 	"strconv"
 	"strings"
+
+	"charm.land/lipgloss/v2"
 )
 
 // statusView is the status line: who is signed in, the row position, the
@@ -29,7 +31,13 @@ func (m *mainModel) statusView() string {
 		if m.flash.isErr {
 			style, mark = st.errorText, "✗ "
 		}
-		line += " │ " + style.Render(mark+m.flash.text)
+		flash := style.Render(mark + m.flash.text)
+		line += " │ " + flash
+		if lipgloss.Width(line) > m.width {
+			// The message matters most right after an action: it takes the
+			// whole line until the next key.
+			line = flash
+		}
 	}
 	return truncate(line, m.width)
 }

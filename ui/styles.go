@@ -54,7 +54,7 @@ func newStyles(noColor bool) styles {
 			ShortKey: base.Bold(true), ShortDesc: base, ShortSeparator: base, Ellipsis: base,
 			FullKey: base.Bold(true), FullDesc: base, FullSeparator: base,
 		}
-		s.formTheme = huh.ThemeFunc(huh.ThemeBase)
+		s.formTheme = markedButtons(huh.ThemeBase)
 		return s
 	}
 	accent := lipgloss.Color("63")
@@ -72,6 +72,21 @@ func newStyles(noColor bool) styles {
 	s.box = base.Border(lipgloss.RoundedBorder()).BorderForeground(accent).Padding(0, 1)
 	s.searchLabel = base.Bold(true).Foreground(accent)
 	s.help = help.DefaultDarkStyles()
-	s.formTheme = huh.ThemeFunc(huh.ThemeCharm)
+	s.formTheme = markedButtons(huh.ThemeCharm)
 	return s
+}
+
+// markedButtons wraps the chosen button of yes/no questions in brackets,
+// so the choice reads without colour too ("[ Yes ]   No").
+func markedButtons(theme func(isDark bool) *huh.Styles) huh.Theme {
+	return huh.ThemeFunc(func(isDark bool) *huh.Styles {
+		t := theme(isDark)
+		mark := func(s string) string { return "[" + s + "]" }
+		space := func(s string) string { return " " + s + " " }
+		t.Focused.FocusedButton = t.Focused.FocusedButton.Transform(mark)
+		t.Focused.BlurredButton = t.Focused.BlurredButton.Transform(space)
+		t.Blurred.FocusedButton = t.Blurred.FocusedButton.Transform(mark)
+		t.Blurred.BlurredButton = t.Blurred.BlurredButton.Transform(space)
+		return t
+	})
 }
