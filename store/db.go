@@ -125,9 +125,12 @@ func dataSource(rawURL string) (driver, dsn string, err error) {
 // not answer; it never shows the URL's password.
 func unreachable(rawURL string, err error) error {
 	reason := strings.Join(strings.Fields(err.Error()), " ")
+	// Drivers may quote the URL or its credentials; replacing the bare
+	// password everywhere would mangle the message when it is a common word.
+	reason = strings.ReplaceAll(reason, rawURL, Redact(rawURL))
 	if u, perr := url.Parse(rawURL); perr == nil && u.User != nil {
-		if pw, ok := u.User.Password(); ok && pw != "" {
-			reason = strings.ReplaceAll(reason, pw, "xxxxx")
+		if _, ok := u.User.Password(); ok {
+			reason = strings.ReplaceAll(reason, u.User.String()+"@", u.User.Username()+":xxxxx@")
 		}
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
