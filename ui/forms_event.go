@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -116,11 +117,28 @@ func (c *eventContent) fields(f *formModel) []huh.Field {
 	date := func(field string) func(string) error {
 		return validator(func(s string) error { _, err := domain.ParseDateTime(field, s, c.loc); return err })
 	}
+	// Examples from tomorrow, in the zone the dates are read in.
+	tomorrow := time.Now().In(c.loc).AddDate(0, 0, 1)
+	example := func(hour int) string {
+		return time.Date(tomorrow.Year(), tomorrow.Month(), tomorrow.Day(), hour, 0, 0, 0, c.loc).Format(domain.DateTimeLayout)
+	}
+	zone := tomorrow.Format("MST")
+	endAfterStart := func(s string) error {
+		if err := date("end_at")(s); err != nil {
+			return err
+		}
+		start, err1 := domain.ParseDateTime("start_at", c.v.start, c.loc)
+		end, err2 := domain.ParseDateTime("end_at", s, c.loc)
+		if err1 == nil && err2 == nil && !end.After(start) {
+			return errors.New("the event must end after it starts")
+		}
+		return nil
+	}
 	fs = append(fs,
-		huh.NewInput().Key("start_at").Title("Start").Placeholder("2026-06-01 14:00").Value(&c.v.start).
+		huh.NewInput().Key("start_at").Title("Start ("+zone+")").Placeholder(example(14)).Value(&c.v.start).
 			Description(f.fieldNote("start_at")).Validate(date("start_at")),
-		huh.NewInput().Key("end_at").Title("End").Placeholder("2026-06-01 14:00").Value(&c.v.end).
-			Description(f.fieldNote("end_at")).Validate(date("end_at")),
+		huh.NewInput().Key("end_at").Title("End ("+zone+")").Placeholder(example(18)).Value(&c.v.end).
+			Description(f.fieldNote("end_at")).Validate(endAfterStart),
 		huh.NewInput().Key("location").Title("Location").Value(&c.v.location).
 			Description(f.fieldNote("location")).
 			Validate(func(s string) error {
