@@ -57,6 +57,7 @@ CREATE TABLE IF NOT EXISTS clients (
     company_name     TEXT        NOT NULL CHECK (length(company_name) <= 120),
     sales_contact_id BIGINT      NOT NULL REFERENCES users (id),
     search_text      TEXT        NOT NULL DEFAULT '',
+    search_all       TEXT        NOT NULL DEFAULT '',
     created_at       TIMESTAMPTZ NOT NULL,
     updated_at       TIMESTAMPTZ NOT NULL,
     version          INTEGER     NOT NULL DEFAULT 1 CHECK (version > 0),
@@ -75,6 +76,7 @@ CREATE TABLE IF NOT EXISTS contracts (
     signed       BOOLEAN     NOT NULL DEFAULT FALSE,
     signed_at    TIMESTAMPTZ,
     search_text  TEXT        NOT NULL DEFAULT '',
+    search_all   TEXT        NOT NULL DEFAULT '',
     created_at   TIMESTAMPTZ NOT NULL,
     updated_at   TIMESTAMPTZ NOT NULL,
     version      INTEGER     NOT NULL DEFAULT 1 CHECK (version > 0),
@@ -96,6 +98,7 @@ CREATE TABLE IF NOT EXISTS events (
     attendees          INTEGER     NOT NULL CHECK (attendees >= 0),
     notes              TEXT        NOT NULL DEFAULT '' CHECK (length(notes) <= 2000),
     search_text        TEXT        NOT NULL DEFAULT '',
+    search_all         TEXT        NOT NULL DEFAULT '',
     created_at         TIMESTAMPTZ NOT NULL,
     updated_at         TIMESTAMPTZ NOT NULL,
     version            INTEGER     NOT NULL DEFAULT 1 CHECK (version > 0),
@@ -105,6 +108,18 @@ CREATE INDEX IF NOT EXISTS events_contract_idx ON events (contract_id, id);
 CREATE INDEX IF NOT EXISTS events_support_idx ON events (support_contact_id, id);
 CREATE INDEX IF NOT EXISTS events_start_idx ON events (start_at, id);
 CREATE INDEX IF NOT EXISTS events_name_idx ON events (name, id);
+
+-- Search. search_text is a row's own folded text; search_all adds the text of
+-- the rows it shows (a client's sales contact; a contract's client and sales
+-- contact; an event's client and support contact). The store writes both and
+-- refreshes search_all in the same transaction when a related row's text
+-- changes. Every search term must be a substring of search_all: trigram
+-- indexes answer search_all LIKE '%term%' without reading every row. Their
+-- SQLite twins are the FTS5 tables <table>_fts of schema.sqlite.sql.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX IF NOT EXISTS clients_search_idx ON clients USING gin (search_all gin_trgm_ops);
+CREATE INDEX IF NOT EXISTS contracts_search_idx ON contracts USING gin (search_all gin_trgm_ops);
+CREATE INDEX IF NOT EXISTS events_search_idx ON events USING gin (search_all gin_trgm_ops);
 
 CREATE TABLE IF NOT EXISTS audit_log (
     id        BIGSERIAL PRIMARY KEY,

@@ -57,6 +57,7 @@ CREATE TABLE IF NOT EXISTS clients (
     company_name     TEXT        NOT NULL CHECK (length(company_name) <= 120),
     sales_contact_id INTEGER     NOT NULL REFERENCES users (id),
     search_text      TEXT        NOT NULL DEFAULT '',
+    search_all       TEXT        NOT NULL DEFAULT '',
     created_at       TIMESTAMP   NOT NULL,
     updated_at       TIMESTAMP   NOT NULL,
     version          INTEGER     NOT NULL DEFAULT 1 CHECK (version > 0),
@@ -75,6 +76,7 @@ CREATE TABLE IF NOT EXISTS contracts (
     signed       BOOLEAN     NOT NULL DEFAULT 0,
     signed_at    TIMESTAMP,
     search_text  TEXT        NOT NULL DEFAULT '',
+    search_all   TEXT        NOT NULL DEFAULT '',
     created_at   TIMESTAMP   NOT NULL,
     updated_at   TIMESTAMP   NOT NULL,
     version      INTEGER     NOT NULL DEFAULT 1 CHECK (version > 0),
@@ -96,6 +98,7 @@ CREATE TABLE IF NOT EXISTS events (
     attendees          INTEGER     NOT NULL CHECK (attendees >= 0),
     notes              TEXT        NOT NULL DEFAULT '' CHECK (length(notes) <= 2000),
     search_text        TEXT        NOT NULL DEFAULT '',
+    search_all         TEXT        NOT NULL DEFAULT '',
     created_at         TIMESTAMP   NOT NULL,
     updated_at         TIMESTAMP   NOT NULL,
     version            INTEGER     NOT NULL DEFAULT 1 CHECK (version > 0),
@@ -105,6 +108,57 @@ CREATE INDEX IF NOT EXISTS events_contract_idx ON events (contract_id, id);
 CREATE INDEX IF NOT EXISTS events_support_idx ON events (support_contact_id, id);
 CREATE INDEX IF NOT EXISTS events_start_idx ON events (start_at, id);
 CREATE INDEX IF NOT EXISTS events_name_idx ON events (name, id);
+
+-- Search. search_text is a row's own folded text; search_all adds the text of
+-- the rows it shows (a client's sales contact; a contract's client and sales
+-- contact; an event's client and support contact). The store writes both and
+-- refreshes search_all in the same transaction when a related row's text
+-- changes. Every search term must be a substring of search_all: the FTS5
+-- trigram tables <table>_fts index it (external content: they hold no copy of
+-- the text), kept in step by the triggers below. They are the twins of the
+-- trigram indexes <table>_search_idx of schema.sql.
+
+CREATE VIRTUAL TABLE IF NOT EXISTS clients_fts USING fts5(
+    search_all, content = 'clients', content_rowid = 'id', tokenize = 'trigram'
+);
+CREATE TRIGGER IF NOT EXISTS clients_fts_insert AFTER INSERT ON clients BEGIN
+    INSERT INTO clients_fts (rowid, search_all) VALUES (new.id, new.search_all);
+END;
+CREATE TRIGGER IF NOT EXISTS clients_fts_delete AFTER DELETE ON clients BEGIN
+    INSERT INTO clients_fts (clients_fts, rowid, search_all) VALUES ('delete', old.id, old.search_all);
+END;
+CREATE TRIGGER IF NOT EXISTS clients_fts_update AFTER UPDATE OF search_all ON clients BEGIN
+    INSERT INTO clients_fts (clients_fts, rowid, search_all) VALUES ('delete', old.id, old.search_all);
+    INSERT INTO clients_fts (rowid, search_all) VALUES (new.id, new.search_all);
+END;
+
+CREATE VIRTUAL TABLE IF NOT EXISTS contracts_fts USING fts5(
+    search_all, content = 'contracts', content_rowid = 'id', tokenize = 'trigram'
+);
+CREATE TRIGGER IF NOT EXISTS contracts_fts_insert AFTER INSERT ON contracts BEGIN
+    INSERT INTO contracts_fts (rowid, search_all) VALUES (new.id, new.search_all);
+END;
+CREATE TRIGGER IF NOT EXISTS contracts_fts_delete AFTER DELETE ON contracts BEGIN
+    INSERT INTO contracts_fts (contracts_fts, rowid, search_all) VALUES ('delete', old.id, old.search_all);
+END;
+CREATE TRIGGER IF NOT EXISTS contracts_fts_update AFTER UPDATE OF search_all ON contracts BEGIN
+    INSERT INTO contracts_fts (contracts_fts, rowid, search_all) VALUES ('delete', old.id, old.search_all);
+    INSERT INTO contracts_fts (rowid, search_all) VALUES (new.id, new.search_all);
+END;
+
+CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
+    search_all, content = 'events', content_rowid = 'id', tokenize = 'trigram'
+);
+CREATE TRIGGER IF NOT EXISTS events_fts_insert AFTER INSERT ON events BEGIN
+    INSERT INTO events_fts (rowid, search_all) VALUES (new.id, new.search_all);
+END;
+CREATE TRIGGER IF NOT EXISTS events_fts_delete AFTER DELETE ON events BEGIN
+    INSERT INTO events_fts (events_fts, rowid, search_all) VALUES ('delete', old.id, old.search_all);
+END;
+CREATE TRIGGER IF NOT EXISTS events_fts_update AFTER UPDATE OF search_all ON events BEGIN
+    INSERT INTO events_fts (events_fts, rowid, search_all) VALUES ('delete', old.id, old.search_all);
+    INSERT INTO events_fts (rowid, search_all) VALUES (new.id, new.search_all);
+END;
 
 CREATE TABLE IF NOT EXISTS audit_log (
     id        INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -14,16 +14,16 @@ const clientColumns = `clients.id, clients.full_name, clients.email, clients.pho
 const clientFrom = `clients JOIN users sales ON sales.id = clients.sales_contact_id`
 
 // clientSearch is the text a client is found by: its own and its sales contact's.
-const clientSearch = `clients.search_text || ' ' || sales.search_text`
+var clientSearch = searchable{text: "clients.search_all", id: "clients.id", fts: "clients_fts", table: "clients"}
 
 // clientSorts are the expressions behind domain.ClientSorts.
 var clientSorts = map[string]sortKey{
-	"id":            {expr: "clients.id"},
-	"full_name":     {expr: "clients.full_name"},
-	"company_name":  {expr: "clients.company_name"},
-	"email":         {expr: "clients.email"},
+	"id":            {expr: "clients.id", indexed: true},
+	"full_name":     {expr: "clients.full_name", indexed: true},
+	"company_name":  {expr: "clients.company_name", indexed: true},
+	"email":         {expr: "clients.email", indexed: true},
 	"sales_contact": {expr: "sales.full_name"},
-	"updated_at":    {expr: "clients.updated_at"},
+	"updated_at":    {expr: "clients.updated_at", indexed: true},
 }
 
 // clientRow is a client with its sort key, as lists read it.
@@ -95,12 +95,20 @@ func (q queries) CountClients(ctx context.Context, cq domain.ClientQuery) (int, 
 func (q queries) InsertClient(ctx context.Context, c *domain.Client) error {
 	at := now()
 	created, updated := orNow(c.CreatedAt, at), orNow(c.UpdatedAt, at)
-	id, err := q.insert(ctx, `INSERT INTO clients (full_name, email, phone, company_name,
-			sales_contact_id, search_text, created_at, updated_at, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
-		RETURNING id`,
-		c.FullName, c.Email, c.Phone, c.CompanyName, c.SalesContactID, clientSearchText(c),
-		created, updated)
+	var id int64
+	err := q.atomic(ctx, func(q queries) error {
+		var err error
+		id, err = q.insert(ctx, `INSERT INTO clients (full_name, email, phone, company_name,
+				sales_contact_id, search_text, created_at, updated_at, version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
+			RETURNING id`,
+			c.FullName, c.Email, c.Phone, c.CompanyName, c.SalesContactID, clientSearchText(c),
+			created, updated)
+		if err != nil {
+			return err
+		}
+		return q.refresh(ctx, "clients", clientSearchAll, "id = ?", id)
+	})
 	if err != nil {
 		return wrap(fmt.Sprintf("insert client %q", c.Email), err)
 	}
@@ -112,15 +120,21 @@ func (q queries) InsertClient(ctx context.Context, c *domain.Client) error {
 // c.Version, then increments the version.
 func (q queries) UpdateClient(ctx context.Context, c *domain.Client) error {
 	at := now()
-	n, err := q.exec(ctx, `UPDATE clients SET full_name = ?, email = ?, phone = ?,
-			company_name = ?, sales_contact_id = ?, search_text = ?,
-			version = version + 1, updated_at = ?
-		WHERE id = ? AND version = ?`,
-		c.FullName, c.Email, c.Phone, c.CompanyName, c.SalesContactID, clientSearchText(c),
-		at, c.ID, c.Version)
-	if err == nil && n == 0 {
-		err = q.missed(ctx, "clients", "client", c.ID)
-	}
+	err := q.atomic(ctx, func(q queries) error {
+		n, err := q.exec(ctx, `UPDATE clients SET full_name = ?, email = ?, phone = ?,
+				company_name = ?, sales_contact_id = ?, search_text = ?,
+				version = version + 1, updated_at = ?
+			WHERE id = ? AND version = ?`,
+			c.FullName, c.Email, c.Phone, c.CompanyName, c.SalesContactID, clientSearchText(c),
+			at, c.ID, c.Version)
+		if err == nil && n == 0 {
+			err = q.missed(ctx, "clients", "client", c.ID)
+		}
+		if err != nil {
+			return err
+		}
+		return q.refreshClient(ctx, c.ID)
+	})
 	if err != nil {
 		return wrap(fmt.Sprintf("update client %d", c.ID), err)
 	}

@@ -19,16 +19,16 @@ const contractFrom = `contracts
 
 // contractSearch is the text a contract is found by: its own, its client's
 // and its sales contact's.
-const contractSearch = `contracts.search_text || ' ' || clients.search_text || ' ' || sales.search_text`
+var contractSearch = searchable{text: "contracts.search_all", id: "contracts.id", fts: "contracts_fts", table: "contracts"}
 
 // contractSorts are the expressions behind domain.ContractSorts.
 var contractSorts = map[string]sortKey{
-	"id":           {expr: "contracts.id"},
+	"id":           {expr: "contracts.id", indexed: true},
 	"client":       {expr: "clients.full_name"},
-	"total_amount": {expr: "contracts.total_amount"},
-	"amount_due":   {expr: "contracts.amount_due"},
+	"total_amount": {expr: "contracts.total_amount", indexed: true},
+	"amount_due":   {expr: "contracts.amount_due", indexed: true},
 	"signed":       {expr: "contracts.signed", boolean: true},
-	"created_at":   {expr: "contracts.created_at"},
+	"created_at":   {expr: "contracts.created_at", indexed: true},
 }
 
 // contractRow is a contract with its sort key, as lists read it.
@@ -115,12 +115,20 @@ func (q queries) CountContracts(ctx context.Context, cq domain.ContractQuery) (i
 func (q queries) InsertContract(ctx context.Context, c *domain.Contract) error {
 	at := now()
 	created, updated, signedAt := orNow(c.CreatedAt, at), orNow(c.UpdatedAt, at), dbTimePtr(c.SignedAt)
-	id, err := q.insert(ctx, `INSERT INTO contracts (client_id, total_amount, amount_due, signed,
-			signed_at, search_text, created_at, updated_at, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
-		RETURNING id`,
-		c.ClientID, c.TotalAmount, c.AmountDue, c.Signed, signedAt, contractSearchText(c),
-		created, updated)
+	var id int64
+	err := q.atomic(ctx, func(q queries) error {
+		var err error
+		id, err = q.insert(ctx, `INSERT INTO contracts (client_id, total_amount, amount_due, signed,
+				signed_at, search_text, created_at, updated_at, version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
+			RETURNING id`,
+			c.ClientID, c.TotalAmount, c.AmountDue, c.Signed, signedAt, contractSearchText(c),
+			created, updated)
+		if err != nil {
+			return err
+		}
+		return q.refresh(ctx, "contracts", contractSearchAll, "id = ?", id)
+	})
 	if err != nil {
 		return wrap(fmt.Sprintf("insert contract for client %d", c.ClientID), err)
 	}
@@ -132,15 +140,21 @@ func (q queries) InsertContract(ctx context.Context, c *domain.Contract) error {
 // c.Version, then increments the version.
 func (q queries) UpdateContract(ctx context.Context, c *domain.Contract) error {
 	at, signedAt := now(), dbTimePtr(c.SignedAt)
-	n, err := q.exec(ctx, `UPDATE contracts SET client_id = ?, total_amount = ?, amount_due = ?,
-			signed = ?, signed_at = ?, search_text = ?,
-			version = version + 1, updated_at = ?
-		WHERE id = ? AND version = ?`,
-		c.ClientID, c.TotalAmount, c.AmountDue, c.Signed, signedAt, contractSearchText(c),
-		at, c.ID, c.Version)
-	if err == nil && n == 0 {
-		err = q.missed(ctx, "contracts", "contract", c.ID)
-	}
+	err := q.atomic(ctx, func(q queries) error {
+		n, err := q.exec(ctx, `UPDATE contracts SET client_id = ?, total_amount = ?, amount_due = ?,
+				signed = ?, signed_at = ?, search_text = ?,
+				version = version + 1, updated_at = ?
+			WHERE id = ? AND version = ?`,
+			c.ClientID, c.TotalAmount, c.AmountDue, c.Signed, signedAt, contractSearchText(c),
+			at, c.ID, c.Version)
+		if err == nil && n == 0 {
+			err = q.missed(ctx, "contracts", "contract", c.ID)
+		}
+		if err != nil {
+			return err
+		}
+		return q.refreshContract(ctx, c.ID)
+	})
 	if err != nil {
 		return wrap(fmt.Sprintf("update contract %d", c.ID), err)
 	}

@@ -20,14 +20,14 @@ const eventFrom = `events
 
 // eventSearch is the text an event is found by: its own, its client's and
 // its support contact's.
-const eventSearch = `events.search_text || ' ' || clients.search_text || ' ' || COALESCE(support.search_text, '')`
+var eventSearch = searchable{text: "events.search_all", id: "events.id", fts: "events_fts", table: "events"}
 
 // eventSorts are the expressions behind domain.EventSorts.
 var eventSorts = map[string]sortKey{
-	"id":        {expr: "events.id"},
-	"name":      {expr: "events.name"},
+	"id":        {expr: "events.id", indexed: true},
+	"name":      {expr: "events.name", indexed: true},
 	"client":    {expr: "clients.full_name"},
-	"start_at":  {expr: "events.start_at"},
+	"start_at":  {expr: "events.start_at", indexed: true},
 	"location":  {expr: "events.location"},
 	"attendees": {expr: "events.attendees"},
 }
@@ -120,12 +120,20 @@ func (q queries) InsertEvent(ctx context.Context, e *domain.Event) error {
 	at := now()
 	created, updated := orNow(e.CreatedAt, at), orNow(e.UpdatedAt, at)
 	start, end := dbTime(e.StartAt), dbTime(e.EndAt)
-	id, err := q.insert(ctx, `INSERT INTO events (name, contract_id, support_contact_id, start_at,
-			end_at, location, attendees, notes, search_text, created_at, updated_at, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
-		RETURNING id`,
-		e.Name, e.ContractID, e.SupportContactID, start, end, e.Location, e.Attendees, e.Notes,
-		eventSearchText(e), created, updated)
+	var id int64
+	err := q.atomic(ctx, func(q queries) error {
+		var err error
+		id, err = q.insert(ctx, `INSERT INTO events (name, contract_id, support_contact_id, start_at,
+				end_at, location, attendees, notes, search_text, created_at, updated_at, version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+			RETURNING id`,
+			e.Name, e.ContractID, e.SupportContactID, start, end, e.Location, e.Attendees, e.Notes,
+			eventSearchText(e), created, updated)
+		if err != nil {
+			return err
+		}
+		return q.refreshEvent(ctx, id)
+	})
 	if err != nil {
 		return wrap(fmt.Sprintf("insert event %q", e.Name), err)
 	}
@@ -138,15 +146,21 @@ func (q queries) InsertEvent(ctx context.Context, e *domain.Event) error {
 func (q queries) UpdateEvent(ctx context.Context, e *domain.Event) error {
 	at := now()
 	start, end := dbTime(e.StartAt), dbTime(e.EndAt)
-	n, err := q.exec(ctx, `UPDATE events SET name = ?, contract_id = ?, support_contact_id = ?,
-			start_at = ?, end_at = ?, location = ?, attendees = ?, notes = ?, search_text = ?,
-			version = version + 1, updated_at = ?
-		WHERE id = ? AND version = ?`,
-		e.Name, e.ContractID, e.SupportContactID, start, end, e.Location, e.Attendees, e.Notes,
-		eventSearchText(e), at, e.ID, e.Version)
-	if err == nil && n == 0 {
-		err = q.missed(ctx, "events", "event", e.ID)
-	}
+	err := q.atomic(ctx, func(q queries) error {
+		n, err := q.exec(ctx, `UPDATE events SET name = ?, contract_id = ?, support_contact_id = ?,
+				start_at = ?, end_at = ?, location = ?, attendees = ?, notes = ?, search_text = ?,
+				version = version + 1, updated_at = ?
+			WHERE id = ? AND version = ?`,
+			e.Name, e.ContractID, e.SupportContactID, start, end, e.Location, e.Attendees, e.Notes,
+			eventSearchText(e), at, e.ID, e.Version)
+		if err == nil && n == 0 {
+			err = q.missed(ctx, "events", "event", e.ID)
+		}
+		if err != nil {
+			return err
+		}
+		return q.refreshEvent(ctx, e.ID)
+	})
 	if err != nil {
 		return wrap(fmt.Sprintf("update event %d", e.ID), err)
 	}

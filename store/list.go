@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/epicevents/epic-tui/domain"
 )
@@ -15,13 +16,27 @@ import (
 type sortKey struct {
 	expr    string
 	boolean bool // SQLite hands booleans back as integers
+	indexed bool // an index yields the rows in this order, (key, id)
 }
 
-// filter collects the conditions of a WHERE clause and their arguments.
-// A list and its count share one, so they always agree.
+// searchable is the text a list searches and how it is indexed.
+type searchable struct {
+	text string // the column of the row's folded search text, related names included
+	id   string // the id column of the row
+	// fts is the SQLite FTS5 trigram table indexing text, its rowid the id;
+	// PostgreSQL indexes the same column of table with pg_trgm. "" when not
+	// indexed.
+	fts   string
+	table string
+}
+
+// filter collects the conditions of a WHERE clause and their arguments, and
+// the terms of a search. A list and its count share one, so they always agree.
 type filter struct {
 	conds []string
 	args  []any
+	in    searchable
+	terms []string // folded search terms, every one required in in.text
 }
 
 // add requires cond, whose ? placeholders take args.
@@ -30,12 +45,59 @@ func (f *filter) add(cond string, args ...any) {
 	f.args = append(f.args, args...)
 }
 
-// search requires every term of the search text in the text expression.
+// search requires every term of the search text in the searchable text.
 // The stored search text is folded the same way as the terms.
-func (f *filter) search(text, search string) {
-	for _, term := range domain.SearchTerms(search) {
-		f.add("("+text+`) LIKE ? ESCAPE '\'`, "%"+escapeLike(term)+"%")
+func (f *filter) search(in searchable, search string) {
+	f.in, f.terms = in, domain.SearchTerms(search)
+}
+
+// clone is a copy of f that can be added to without touching f.
+func (f filter) clone() filter {
+	f.conds, f.args = slices.Clone(f.conds), slices.Clone(f.args)
+	return f
+}
+
+// requireTerms adds a LIKE condition on text per search term. It is the
+// exact test of a match, whatever index found the candidates.
+func (f *filter) requireTerms(text string) {
+	for _, term := range f.terms {
+		f.add(text+` LIKE ? ESCAPE '\'`, "%"+escapeLike(term)+"%")
 	}
+}
+
+// minTrigram is the shortest term a trigram index can look up.
+const minTrigram = 3
+
+// ftsQuery is the FTS5 query requiring every term long enough for the
+// trigram index, each as a quoted phrase; "" when there is none.
+func (f filter) ftsQuery() string {
+	var phrases []string
+	for _, term := range f.terms {
+		if utf8.RuneCountInString(term) >= minTrigram {
+			phrases = append(phrases, `"`+strings.ReplaceAll(term, `"`, `""`)+`"`)
+		}
+	}
+	return strings.Join(phrases, " ")
+}
+
+// resolve turns f into the FROM clause, its arguments and the complete
+// filter of a query over from on dialect. On SQLite the rows are found
+// through the FTS5 index, which then leads the join; PostgreSQL finds them
+// through its trigram index from the LIKE conditions alone.
+func (f filter) resolve(d Dialect, from string) (string, []any, filter) {
+	f = f.clone()
+	f.requireTerms(f.in.text)
+	if d == SQLite && f.in.fts != "" {
+		if match := f.ftsQuery(); match != "" {
+			// CROSS JOIN keeps the matches as the outer loop: SQLite would
+			// otherwise rather walk an index in the sort order and test every
+			// row, which is slow for rare terms.
+			from = fmt.Sprintf("(SELECT rowid AS hit FROM %[1]s WHERE %[1]s MATCH ?) hits CROSS JOIN %s", f.in.fts, from)
+			f.add(f.in.id + " = hits.hit")
+			return from, []any{match}, f
+		}
+	}
+	return from, nil, f
 }
 
 // where is the WHERE clause, or "" when nothing is required.
@@ -93,21 +155,102 @@ func newKeyset(entity string, sorts map[string]sortKey, idColumn string, q domai
 	return k, nil
 }
 
+// order is the ORDER BY clause of the page.
+func (k keyset) order() string {
+	dir := "ASC"
+	if k.desc {
+		dir = "DESC"
+	}
+	return fmt.Sprintf(" ORDER BY %s %s, %s %s", k.key.expr, dir, k.id, dir)
+}
+
+// after adds the cursor condition to f.
+func (k keyset) after(f *filter) {
+	if k.cursor != nil {
+		cmp := ">"
+		if k.desc {
+			cmp = "<"
+		}
+		f.add(fmt.Sprintf("(%s, %s) %s (?, ?)", k.key.expr, k.id, cmp), k.cursor.Key, k.cursor.ID)
+	}
+}
+
 // query builds the SELECT of one page: columns and from as the entity's
 // queries write them, then the filter, the cursor, the order and the limit.
 // One more row than the page holds is fetched, to know whether more follow.
-func (k keyset) query(columns, from string, f filter) (string, []any) {
-	f = filter{conds: slices.Clone(f.conds), args: slices.Clone(f.args)}
-	cmp, dir := ">", "ASC"
-	if k.desc {
-		cmp, dir = "<", "DESC"
-	}
-	if k.cursor != nil {
-		f.add(fmt.Sprintf("(%s, %s) %s (?, ?)", k.key.expr, k.id, cmp), k.cursor.Key, k.cursor.ID)
-	}
+func (k keyset) query(d Dialect, columns, from string, f filter) (string, []any) {
+	from, args, f := f.resolve(d, from)
+	k.after(&f)
 	query := "SELECT " + columns + ", " + k.key.expr + " AS sort_key FROM " + from + f.where() +
-		fmt.Sprintf(" ORDER BY %s %s, %s %s LIMIT ?", k.key.expr, dir, k.id, dir)
-	return query, append(f.args, k.limit+1)
+		k.order() + " LIMIT ?"
+	return query, append(append(args, f.args...), k.limit+1)
+}
+
+// probeRows is how many rows, in page order, a search of a common term
+// reads before turning to the index: a term one row in twenty bears fills a
+// default page from them.
+var probeRows = 2000
+
+// probes tells whether a search under k may start by reading rows in page
+// order: when an index yields that order and the text is indexed for the
+// fallback.
+func (k keyset) probes(f filter) bool {
+	return len(f.terms) > 0 && f.in.fts != "" && k.key.indexed
+}
+
+// fewMatches is the number of matches the trigram index may find for a
+// search to skip the probe: sorting that many rows is cheaper than reading
+// probeRows in page order.
+var fewMatches = 2000
+
+// few tells whether the trigram index finds fewer than fewMatches rows
+// holding the search's long terms, before any other condition. Counting
+// them stops at fewMatches, so it is cheap for common terms as well.
+func (q queries) few(ctx context.Context, f filter) (bool, error) {
+	var query string
+	var args []any
+	if q.dialect == SQLite {
+		match := f.ftsQuery()
+		if match == "" {
+			return false, nil
+		}
+		query = fmt.Sprintf("SELECT rowid FROM %[1]s WHERE %[1]s MATCH ?", f.in.fts)
+		args = []any{match}
+	} else {
+		long := filter{}
+		for _, term := range f.terms {
+			if utf8.RuneCountInString(term) >= minTrigram {
+				long.terms = append(long.terms, term)
+			}
+		}
+		if len(long.terms) == 0 {
+			return false, nil
+		}
+		long.requireTerms(f.in.text)
+		query = "SELECT 1 FROM " + f.in.table + long.where()
+		args = long.args
+	}
+	var n int
+	err := q.get(ctx, &n, "SELECT count(*) FROM ("+query+" LIMIT ?) matches", append(args, fewMatches)...)
+	return n < fewMatches, err
+}
+
+// probeQuery builds the SELECT of a page found among the first probeRows
+// rows in page order. When it fills the page, those are the rows the page
+// query would return, found without reading every match of a common term
+// (which the indexes would do, to sort them).
+func (k keyset) probeQuery(columns, from string, f filter) (string, []any) {
+	inner := f.clone()
+	k.after(&inner)
+	innerQuery := "SELECT " + f.in.id + " AS probe_id, " + f.in.text + " AS probe_text FROM " + from +
+		inner.where() + k.order() + " LIMIT ?"
+	outer := filter{terms: f.terms}
+	outer.add(f.in.id + " = probed.probe_id")
+	outer.requireTerms("probed.probe_text")
+	query := "SELECT " + columns + ", " + k.key.expr + " AS sort_key FROM (" + innerQuery +
+		") probed CROSS JOIN " + from + outer.where() + k.order() + " LIMIT ?"
+	args := append(append(inner.args, probeRows), outer.args...)
+	return query, append(args, k.limit+1)
 }
 
 // normalize makes a sort key read back the same on both databases: text as
@@ -133,10 +276,27 @@ type keyed[T any] interface {
 
 // listPage runs the page query of k and returns the page in display order.
 func listPage[T any, R keyed[T]](ctx context.Context, q queries, k keyset, columns, from string, f filter) (domain.Page[T], error) {
-	query, args := k.query(columns, from, f)
 	var rows []R
-	if err := q.selectRows(ctx, &rows, query, args...); err != nil {
-		return domain.Page[T]{}, err
+	probe := k.probes(f)
+	if probe {
+		few, err := q.few(ctx, f)
+		if err != nil {
+			return domain.Page[T]{}, err
+		}
+		probe = !few
+	}
+	if probe {
+		query, args := k.probeQuery(columns, from, f)
+		if err := q.selectRows(ctx, &rows, query, args...); err != nil {
+			return domain.Page[T]{}, err
+		}
+	}
+	if len(rows) <= k.limit {
+		rows = nil
+		query, args := k.query(q.dialect, columns, from, f)
+		if err := q.selectRows(ctx, &rows, query, args...); err != nil {
+			return domain.Page[T]{}, err
+		}
 	}
 	more := len(rows) > k.limit
 	if more {
@@ -162,7 +322,8 @@ func listPage[T any, R keyed[T]](ctx context.Context, q queries, k keyset, colum
 
 // count counts the rows of from that pass f.
 func (q queries) count(ctx context.Context, from string, f filter) (int, error) {
+	from, args, f := f.resolve(q.dialect, from)
 	var n int
-	err := q.get(ctx, &n, "SELECT count(*) FROM "+from+f.where(), f.args...)
+	err := q.get(ctx, &n, "SELECT count(*) FROM "+from+f.where(), append(args, f.args...)...)
 	return n, err
 }

@@ -95,13 +95,18 @@ func (q queries) checkSchemaVersion(ctx context.Context) error {
 
 // statements splits a schema file into its statements: the schema files end
 // every statement with a semicolon at the end of a line, and hold none
-// inside a string.
+// inside a string. A CREATE TRIGGER, whose body holds statements of its own,
+// ends at a line reading END;.
 func statements(schema string) []string {
 	var out []string
 	var cur strings.Builder
 	for line := range strings.Lines(schema) {
 		cur.WriteString(line)
-		if strings.HasSuffix(strings.TrimSpace(line), ";") {
+		end := strings.HasSuffix(strings.TrimSpace(line), ";")
+		if end && strings.HasPrefix(strings.ToUpper(firstLine(cur.String())), "CREATE TRIGGER") {
+			end = strings.EqualFold(strings.TrimSpace(line), "END;")
+		}
+		if end {
 			if s := strings.TrimSpace(cur.String()); !commentOnly(s) {
 				out = append(out, s)
 			}

@@ -83,7 +83,8 @@ func userFilter(q domain.UserQuery) filter {
 	if q.Active != nil {
 		f.add("users.active = ?", *q.Active)
 	}
-	f.search("users.search_text", q.Search)
+	// Users are few: their search needs no index.
+	f.search(searchable{text: "users.search_text", id: "users.id"}, q.Search)
 	return f
 }
 
@@ -147,17 +148,30 @@ func (q queries) InsertUser(ctx context.Context, u *domain.User) error {
 func (q queries) UpdateUser(ctx context.Context, u *domain.User) error {
 	at := now()
 	tokens, locked := dbTime(u.TokensValidAfter), dbTimePtr(u.LockedUntil)
-	n, err := q.exec(ctx, `UPDATE users SET employee_number = ?, full_name = ?, username = ?,
-			email = ?, role = ?, active = ?, password_hash = ?, tokens_valid_after = ?,
-			failed_logins = ?, locked_until = ?, search_text = ?,
-			version = version + 1, updated_at = ?
-		WHERE id = ? AND version = ?`,
-		u.EmployeeNumber, u.FullName, u.Username, u.Email, string(u.Role), u.Active,
-		u.PasswordHash, tokens, u.FailedLogins, locked, userSearchText(u),
-		at, u.ID, u.Version)
-	if err == nil && n == 0 {
-		err = q.missed(ctx, "users", "user", u.ID)
-	}
+	text := userSearchText(u)
+	err := q.atomic(ctx, func(q queries) error {
+		// The rows showing the user are refreshed only when their text
+		// changes: a sales person may follow many clients.
+		var old string
+		if err := q.get(ctx, &old, `SELECT search_text FROM users WHERE id = ?`, u.ID); err != nil && !isNoRows(err) {
+			return err
+		}
+		n, err := q.exec(ctx, `UPDATE users SET employee_number = ?, full_name = ?, username = ?,
+				email = ?, role = ?, active = ?, password_hash = ?, tokens_valid_after = ?,
+				failed_logins = ?, locked_until = ?, search_text = ?,
+				version = version + 1, updated_at = ?
+			WHERE id = ? AND version = ?`,
+			u.EmployeeNumber, u.FullName, u.Username, u.Email, string(u.Role), u.Active,
+			u.PasswordHash, tokens, u.FailedLogins, locked, text,
+			at, u.ID, u.Version)
+		if err == nil && n == 0 {
+			err = q.missed(ctx, "users", "user", u.ID)
+		}
+		if err != nil || old == text {
+			return err
+		}
+		return q.refreshUserRefs(ctx, u.ID)
+	})
 	if err != nil {
 		return wrap(fmt.Sprintf("update user %d", u.ID), err)
 	}

@@ -1,0 +1,18 @@
+package store
+
+// SetProbeRows sets how many rows a search reads in page order before
+// turning to the index, so tests can take both ways with few rows. It
+// returns a function that puts the old value back.
+func SetProbeRows(n int) (restore func()) {
+	old := probeRows
+	probeRows = n
+	return func() { probeRows = old }
+}
+
+// SetFewMatches sets how many matches the trigram index may find for a
+// search to skip the probe. It returns a function that puts the old value back.
+func SetFewMatches(n int) (restore func()) {
+	old := fewMatches
+	fewMatches = n
+	return func() { fewMatches = old }
+}
