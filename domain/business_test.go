@@ -435,6 +435,13 @@ func TestQuickFilters(t *testing.T) {
 		if len(p2.Items) != 1 || p2.Items[0].ID != theirs.ID {
 			t.Fatalf("search: %+v", p2.Items)
 		}
+		// A phone number is found however it is typed.
+		for _, typed := range []string{"0612345678", "06 12 34", "+33 6 12", "+3361234"} {
+			n, err := w.app.Clients.Count(w.ctx, sup, domain.ClientQuery{PageQuery: domain.PageQuery{Search: typed}})
+			if err != nil || n != 2 {
+				t.Fatalf("search %q: %d clients, %v", typed, n, err)
+			}
+		}
 		_, err = w.app.Clients.List(w.ctx, sup, domain.ClientQuery{PageQuery: domain.PageQuery{Sort: "password_hash"}})
 		wantKind(t, err, domain.ErrInvalid, "sort")
 	})

@@ -121,6 +121,24 @@ func FormatPhone(e164 string) string {
 	return phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
 }
 
+// PhoneForms are the ways people write a stored E.164 number, so a search
+// finds it however it is typed: +33612345678, +33 6 12 34 56 78,
+// 06 12 34 56 78 and 0612345678.
+func PhoneForms(e164 string) []string {
+	n, err := phonenumbers.Parse(e164, DefaultPhoneRegion)
+	if err != nil {
+		return []string{e164}
+	}
+	national := phonenumbers.Format(n, phonenumbers.NATIONAL)
+	digits := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, national)
+	return []string{e164, phonenumbers.Format(n, phonenumbers.INTERNATIONAL), national, digits}
+}
+
 // NormalizeUsername validates a username and returns it lowercased.
 func NormalizeUsername(s string) (string, error) {
 	u := strings.ToLower(strings.TrimSpace(s))

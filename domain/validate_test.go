@@ -2,6 +2,7 @@ package domain
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -94,5 +95,12 @@ func TestNamesCollapseSpaces(t *testing.T) {
 	}
 	if _, err := ValidateName("full_name", "full name", "Bob\nSmith", true); !errors.Is(err, ErrInvalid) {
 		t.Fatal("a newline in a name was accepted")
+	}
+}
+
+func TestPhoneForms(t *testing.T) {
+	got := strings.Join(PhoneForms("+33612345678"), "|")
+	if got != "+33612345678|+33 6 12 34 56 78|06 12 34 56 78|0612345678" {
+		t.Fatalf("PhoneForms = %s", got)
 	}
 }

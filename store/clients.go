@@ -42,7 +42,7 @@ func fixClient(c *domain.Client) { utc(&c.CreatedAt, &c.UpdatedAt) }
 
 // clientSearchText is what a client is found by.
 func clientSearchText(c *domain.Client) string {
-	return domain.SearchText(c.FullName, c.Email, c.Phone, c.CompanyName)
+	return domain.SearchText(append([]string{c.FullName, c.Email, c.CompanyName}, domain.PhoneForms(c.Phone)...)...)
 }
 
 // Client returns the client with the given id.
