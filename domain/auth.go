@@ -135,7 +135,9 @@ func (s *AuthService) Login(ctx context.Context, login, password string) (User, 
 	u, err := s.c.store.UserByLogin(ctx, Fold(login))
 	if errors.Is(err, ErrNotFound) {
 		s.c.hasher.Waste(password)
-		s.c.log.Warn("login failed", "login", login, "reason", "unknown user")
+		// The name typed is not logged: it may be a password typed in the
+		// wrong field.
+		s.c.log.Warn("login failed", "reason", "unknown user")
 		return User{}, s.unknown.fail(Fold(login), s.c.stamp())
 	}
 	if err != nil {
@@ -144,7 +146,7 @@ func (s *AuthService) Login(ctx context.Context, login, password string) (User, 
 	now := s.c.stamp()
 	if u.LockedUntil != nil && now.Before(*u.LockedUntil) {
 		s.c.hasher.Waste(password)
-		s.c.log.Warn("login failed", "login", login, "user_id", u.ID, "reason", "throttled")
+		s.c.log.Warn("login failed", "user_id", u.ID, "username", u.Username, "reason", "throttled")
 		return User{}, &ThrottledError{RetryAfter: u.LockedUntil.Sub(now)}
 	}
 	ok, rehash, err := s.c.hasher.Verify(password, u.PasswordHash)
@@ -152,20 +154,32 @@ func (s *AuthService) Login(ctx context.Context, login, password string) (User, 
 		return User{}, fmt.Errorf("domain: verify password of user %d: %w", u.ID, err)
 	}
 	if !ok || !u.Active {
-		failures := u.FailedLogins + 1
+		// Counted under a lock, so that guesses made at once all count.
+		var failures int
 		var until *time.Time
-		if failures >= ThrottleAfter {
-			t := now.Add(lockout(failures))
-			until = &t
-		}
-		if err := s.c.store.SetLoginState(ctx, u.ID, failures, until); err != nil {
+		err := s.c.store.InTx(ctx, func(q Queries) error {
+			if err := q.Lock(ctx, EntityUser, u.ID); err != nil {
+				return err
+			}
+			cur, err := q.User(ctx, u.ID)
+			if err != nil {
+				return err
+			}
+			failures = cur.FailedLogins + 1
+			if failures >= ThrottleAfter {
+				t := now.Add(lockout(failures))
+				until = &t
+			}
+			return q.SetLoginState(ctx, u.ID, failures, until)
+		})
+		if err != nil {
 			return User{}, err
 		}
 		reason := "wrong password"
 		if ok {
 			reason = "deactivated"
 		}
-		s.c.log.Warn("login failed", "login", login, "user_id", u.ID, "reason", reason, "failures", failures)
+		s.c.log.Warn("login failed", "user_id", u.ID, "username", u.Username, "reason", reason, "failures", failures)
 		if until != nil {
 			return User{}, &ThrottledError{RetryAfter: until.Sub(now)}
 		}

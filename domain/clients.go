@@ -97,6 +97,10 @@ func salesContact(ctx context.Context, q Queries, id int64) (User, error) {
 	if id == 0 {
 		return User{}, invalid("sales_contact_id", "choose the client's sales contact")
 	}
+	// Held until commit: nobody takes them off sales meanwhile.
+	if err := q.Lock(ctx, EntityUser, id); err != nil {
+		return User{}, err
+	}
 	u, err := q.User(ctx, id)
 	if errors.Is(err, ErrNotFound) {
 		return User{}, invalid("sales_contact_id", "the chosen sales contact does not exist")

@@ -146,6 +146,10 @@ func (s *ContractService) Update(ctx context.Context, sess Session, id int64, ve
 		if err != nil {
 			return err
 		}
+		// Held until commit: no event is added while it is unsigned.
+		if err := q.Lock(ctx, EntityContract, id); err != nil {
+			return err
+		}
 		old, err := q.Contract(ctx, id)
 		if err != nil {
 			return err

@@ -97,21 +97,12 @@ func (s *EventService) EventContracts(ctx context.Context, sess Session, search 
 	if err != nil {
 		return nil, err
 	}
-	q := ContractQuery{PageQuery: PageQuery{Search: search, Sort: "client", Limit: MaxPageSize}}
+	q := ContractQuery{Signed: true, PageQuery: PageQuery{Search: search, Sort: "client", Limit: MaxPageSize}}
 	if s.c.policy.Scope(actor.Role, EntityEvent, ActionCreate) == ScopeOwn {
 		q.SalesContactID = actor.ID
 	}
 	p, err := s.c.store.ListContracts(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	out := p.Items[:0]
-	for _, k := range p.Items {
-		if k.Signed {
-			out = append(out, k)
-		}
-	}
-	return out, nil
+	return p.Items, err
 }
 
 func validateEvent(in EventInput) (Event, error) {
@@ -154,6 +145,10 @@ func eventContract(ctx context.Context, q Queries, id int64) (Contract, error) {
 	if id == 0 {
 		return Contract{}, invalid("contract_id", "choose the event's contract")
 	}
+	// Held until commit: nobody unsigns it meanwhile.
+	if err := q.Lock(ctx, EntityContract, id); err != nil {
+		return Contract{}, err
+	}
 	k, err := q.Contract(ctx, id)
 	if errors.Is(err, ErrNotFound) {
 		return Contract{}, invalid("contract_id", "contract %d does not exist", id)
@@ -169,6 +164,9 @@ func eventContract(ctx context.Context, q Queries, id int64) (Contract, error) {
 
 // supportContact checks that id names an active support user.
 func supportContact(ctx context.Context, q Queries, id int64) error {
+	if err := q.Lock(ctx, EntityUser, id); err != nil {
+		return err
+	}
 	u, err := q.User(ctx, id)
 	if errors.Is(err, ErrNotFound) {
 		return invalid("support_contact_id", "the chosen support contact does not exist")

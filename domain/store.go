@@ -21,6 +21,10 @@ type Store interface {
 // ErrReferenced or ErrInvalid.
 type Queries interface {
 	RolePermissions(ctx context.Context) ([]RolePermission, error)
+	// Lock holds a row until the transaction ends, so that a rule checked
+	// on it (a contract is signed, a user is an active sales person) still
+	// holds when the change commits.
+	Lock(ctx context.Context, entity Entity, id int64) error
 
 	User(ctx context.Context, id int64) (User, error)
 	// UserByLogin finds a user by username or by email (case-insensitive).
@@ -121,6 +125,7 @@ type ContractQuery struct {
 	SalesContactID int64 // contracts of this sales person's clients
 	ClientID       int64
 	Unsigned       bool
+	Signed         bool
 	Unpaid         bool // amount due > 0
 }
 

@@ -46,7 +46,17 @@ func (s *UserService) List(ctx context.Context, sess Session, q UserQuery) (Page
 		return Page[User]{}, err
 	}
 	pageLimit(&q.PageQuery)
-	return s.c.store.ListUsers(ctx, q)
+	p, err := s.c.store.ListUsers(ctx, q)
+	for i := range p.Items {
+		p.Items[i] = readable(p.Items[i])
+	}
+	return p, err
+}
+
+// readable is u without what no screen needs: its password hash.
+func readable(u User) User {
+	u.PasswordHash = ""
+	return u
 }
 
 // Count returns how many users match q.
@@ -66,7 +76,7 @@ func (s *UserService) Get(ctx context.Context, sess Session, id int64) (UserDeta
 	if err != nil {
 		return UserDetail{}, err
 	}
-	d := UserDetail{User: u}
+	d := UserDetail{User: readable(u)}
 	if u.Role == RoleSales {
 		p, err := s.c.store.ListClients(ctx, ClientQuery{SalesContactID: id, PageQuery: PageQuery{Limit: relatedLimit}})
 		if err != nil {
@@ -197,6 +207,10 @@ func (s *UserService) Update(ctx context.Context, sess Session, id int64, versio
 		if err != nil {
 			return err
 		}
+		// Held until commit: no client or event is handed to them meanwhile.
+		if err := q.Lock(ctx, EntityUser, id); err != nil {
+			return err
+		}
 		u, err = q.User(ctx, id)
 		if err != nil {
 			return err
@@ -241,8 +255,8 @@ func (s *UserService) Update(ctx context.Context, sess Session, id int64, versio
 				return err
 			}
 		}
-		if next.Role != u.Role && u.Role == RoleSales {
-			if err := notStillFollowing(ctx, q, u); err != nil {
+		if next.Role != u.Role {
+			if err := notStillResponsible(ctx, q, u); err != nil {
 				return err
 			}
 		}
@@ -274,15 +288,19 @@ func (s *UserService) Update(ctx context.Context, sess Session, id int64, versio
 	return u, nil
 }
 
-// notStillFollowing refuses to take a sales person off the sales role while
-// clients still name them as sales contact.
-func notStillFollowing(ctx context.Context, q Queries, u User) error {
-	clients, _, err := q.UserReferences(ctx, u.ID)
+// notStillResponsible refuses to change the role of a sales person while
+// clients name them as sales contact, or of a support user while events
+// name them as support contact.
+func notStillResponsible(ctx context.Context, q Queries, u User) error {
+	clients, events, err := q.UserReferences(ctx, u.ID)
 	if err != nil {
 		return err
 	}
-	if clients > 0 {
+	if u.Role == RoleSales && clients > 0 {
 		return newError(ErrReferenced, "role", "%s is still the sales contact of %d client(s); reassign them first", u.FullName, clients)
+	}
+	if u.Role == RoleSupport && events > 0 {
+		return newError(ErrReferenced, "role", "%s is still the support contact of %d event(s); reassign them first", u.FullName, events)
 	}
 	return nil
 }

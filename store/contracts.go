@@ -82,6 +82,9 @@ func contractFilter(q domain.ContractQuery) filter {
 	if q.Unsigned {
 		f.add("contracts.signed = ?", false)
 	}
+	if q.Signed {
+		f.add("contracts.signed = ?", true)
+	}
 	if q.Unpaid {
 		f.add("contracts.amount_due > 0")
 	}

@@ -200,6 +200,41 @@ func (q queries) lost(err error) error {
 // idleConns is database/sql's default number of idle connections kept.
 const idleConns = 2
 
+// forUpdate is the clause that locks the rows a SELECT reads until the
+// transaction ends: PostgreSQL's FOR UPDATE. SQLite needs none, its
+// transactions take the write lock when they begin (_txlock=immediate).
+func (q queries) forUpdate() string {
+	if q.dialect == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// lockTables are the tables Lock may name, by entity.
+var lockTables = map[domain.Entity]string{
+	domain.EntityUser: "users", domain.EntityClient: "clients",
+	domain.EntityContract: "contracts", domain.EntityEvent: "events",
+}
+
+// Lock holds the row of entity id until the transaction ends, so that a rule
+// checked on it stays true until the change is committed. A missing row is
+// no error: the read that follows reports it.
+func (q queries) Lock(ctx context.Context, entity domain.Entity, id int64) error {
+	table, ok := lockTables[entity]
+	if !ok {
+		return fmt.Errorf("store: lock: unknown entity %q", entity)
+	}
+	if q.dialect != Postgres {
+		return nil
+	}
+	var ids []int64
+	// table comes from lockTables, never from input.
+	if err := q.selectRows(ctx, &ids, "SELECT id FROM "+table+" WHERE id = ? FOR UPDATE", id); err != nil {
+		return wrap(fmt.Sprintf("lock %s %d", entity, id), err)
+	}
+	return nil
+}
+
 // rebind turns the ? placeholders of query into the dialect's.
 func (q queries) rebind(query string) string { return q.x.Rebind(query) }
 

@@ -113,13 +113,16 @@ func (q queries) CountUsers(ctx context.Context, uq domain.UserQuery) (int, erro
 // CountActiveAdmins counts the administrators who may still sign in, so the
 // last one is never demoted, disabled or deleted.
 func (q queries) CountActiveAdmins(ctx context.Context) (int, error) {
-	var n int
-	err := q.get(ctx, &n, `SELECT count(*) FROM users WHERE role = ? AND active = ?`,
+	// The rows are locked on PostgreSQL, so that two admins removing each
+	// other at once cannot both see the other one still there. SQLite runs
+	// one writing transaction at a time already.
+	var ids []int64
+	err := q.selectRows(ctx, &ids, `SELECT id FROM users WHERE role = ? AND active = ?`+q.forUpdate(),
 		string(domain.RoleAdmin), true)
 	if err != nil {
 		return 0, wrap("count active admins", err)
 	}
-	return n, nil
+	return len(ids), nil
 }
 
 // InsertUser adds u and sets its ID, version and times.
