@@ -210,20 +210,14 @@ func lockout(failures int) time.Duration {
 	return min(d, MaxLockout)
 }
 
-// rehash replaces a hash made with old parameters. It is not an edit of the
-// user record, so it is not audited as one; losing a race with a real edit is
-// harmless, the next login tries again.
+// rehash replaces a hash made with old parameters. The password is the
+// same, so it is not an edit of the user: not audited, version unchanged.
 func (s *AuthService) rehash(ctx context.Context, u User, password string) error {
 	hash, err := s.c.hasher.Hash(password)
 	if err != nil {
 		return fmt.Errorf("domain: rehash password of user %d: %w", u.ID, err)
 	}
-	u.PasswordHash = hash
-	err = s.c.store.UpdateUser(ctx, &u)
-	if errors.Is(err, ErrConflict) {
-		return nil
-	}
-	return err
+	return s.c.store.SetSessionState(ctx, u.ID, u.TokensValidAfter, hash)
 }
 
 // Authenticate re-reads the session's user and returns it, or an error
@@ -234,17 +228,11 @@ func (s *AuthService) Authenticate(ctx context.Context, sess Session) (User, err
 
 // Logout revokes every token of the session's user issued until now.
 func (s *AuthService) Logout(ctx context.Context, sess Session) error {
-	return s.c.store.InTx(ctx, func(q Queries) error {
-		u, err := q.User(ctx, sess.UserID)
-		if errors.Is(err, ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		u.TokensValidAfter = s.c.stamp()
-		return q.UpdateUser(ctx, &u)
-	})
+	err := s.c.store.SetSessionState(ctx, sess.UserID, s.c.stamp(), "")
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	return err
 }
 
 // ChangePassword sets the session user's own password; the current one is

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/epicevents/epic-tui/auth"
 	"github.com/epicevents/epic-tui/domain"
 )
 
@@ -145,5 +146,31 @@ func TestSelfAndLastAdmin(t *testing.T) {
 		_, err = w.app.Users.Update(w.ctx, as2, second.ID, second.Version, domain.UserChanges{
 			EmployeeNumber: second.EmployeeNumber, FullName: second.FullName, Username: second.Username, Email: second.Email, Role: domain.RoleAdmin, Active: false})
 		wantKind(t, err, domain.ErrForbidden, "yourself")
+	})
+}
+
+func TestLogoutAndRehashAreNotEdits(t *testing.T) {
+	forEachDB(t, func(t *testing.T, w *world) {
+		before, _ := w.db.User(w.ctx, w.users["sales"].ID)
+		w.clock.Advance(time.Second)
+		ok(t, w.app.Auth.Logout(w.ctx, w.as("sales")))
+		after, _ := w.db.User(w.ctx, before.ID)
+		if after.Version != before.Version || !after.TokensValidAfter.After(before.TokensValidAfter) {
+			t.Fatalf("logout: version %d→%d, tokens valid after %v→%v", before.Version, after.Version, before.TokensValidAfter, after.TokensValidAfter)
+		}
+
+		// A hash made with other parameters is replaced at the next login.
+		strong, err := auth.NewArgon2WithParams(auth.Params{Memory: 2048, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32})
+		ok(t, err)
+		app2, err := domain.New(w.ctx, domain.Deps{Store: w.db, Hasher: strong, Now: w.clock.Now})
+		ok(t, err)
+		_, err = app2.Auth.Login(w.ctx, "sales", testPassword)
+		ok(t, err)
+		rehashed, _ := w.db.User(w.ctx, before.ID)
+		if rehashed.PasswordHash == after.PasswordHash || !strings.Contains(rehashed.PasswordHash, "m=2048") || rehashed.Version != after.Version {
+			t.Fatalf("rehash: %q (version %d), was %q (version %d)", rehashed.PasswordHash, rehashed.Version, after.PasswordHash, after.Version)
+		}
+		_, err = app2.Auth.Login(w.ctx, "sales", testPassword)
+		ok(t, err)
 	})
 }

@@ -38,6 +38,10 @@ type Queries interface {
 	// SetLoginState writes the throttling columns only; it is not a change of
 	// the user record and does not touch its version.
 	SetLoginState(ctx context.Context, id int64, failedLogins int, lockedUntil *time.Time) error
+	// SetSessionState moves tokens_valid_after and, when passwordHash is not
+	// empty, replaces the hash of an unchanged password (a rehash). Neither
+	// is an edit of the user: the version stays.
+	SetSessionState(ctx context.Context, id int64, tokensValidAfter time.Time, passwordHash string) error
 	DeleteUser(ctx context.Context, id int64, version int) error
 	// UserReferences counts the clients a user follows and the events they support.
 	UserReferences(ctx context.Context, id int64) (clients, events int, err error)

@@ -197,6 +197,23 @@ func (q queries) SetLoginState(ctx context.Context, id int64, failedLogins int, 
 	return nil
 }
 
+// SetSessionState moves tokens_valid_after (a logout) or replaces the hash
+// of an unchanged password (a rehash): housekeeping of the sign-in, not an
+// edit of the user, so the version stays and nobody's open form conflicts.
+// An empty hash keeps the current one.
+func (q queries) SetSessionState(ctx context.Context, id int64, tokensValidAfter time.Time, passwordHash string) error {
+	n, err := q.exec(ctx, `UPDATE users SET tokens_valid_after = ?,
+		password_hash = CASE WHEN ? = '' THEN password_hash ELSE ? END WHERE id = ?`,
+		dbTime(tokensValidAfter), passwordHash, passwordHash, id)
+	if err == nil && n == 0 {
+		err = notFound("user", id)
+	}
+	if err != nil {
+		return wrap(fmt.Sprintf("set session state of user %d", id), err)
+	}
+	return nil
+}
+
 // DeleteUser removes the user if it is still at version.
 func (q queries) DeleteUser(ctx context.Context, id int64, version int) error {
 	return q.deleteRow(ctx, "users", "user", id, version, "this user still follows clients or supports events")
