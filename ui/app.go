@@ -83,6 +83,11 @@ type model struct {
 	form   *formModel // the setup or login form
 	reason string     // the line above the login form
 	main   *mainModel
+
+	// parked is the main screen of the user who was signed out, kept with
+	// its open form until they sign in again; anyone else gets a new one.
+	parked   *mainModel
+	parkedID int64
 }
 
 // New returns the root model of the app.
@@ -175,9 +180,20 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.sh.sess, m.sh.user = msg.sess, msg.user
 		m.screen, m.form = screenMain, nil
 		m.main = newMainModel(m.sh)
+		var restore tea.Cmd
+		if m.parked != nil && m.parkedID == msg.user.ID {
+			m.main = m.parked
+			if m.main.form != nil {
+				// The form was submitted when the session ended: rebuild
+				// it from the values it keeps.
+				restore = m.main.form.build()
+			}
+		}
+		m.parked = nil
 		m.resize()
-		return m, m.main.Init()
+		return m, tea.Batch(m.main.Init(), restore)
 	case signedOutMsg:
+		m.parked, m.parkedID = m.main, m.sh.user.ID
 		m.sh.sess, m.sh.user = domain.Session{}, domain.User{}
 		m.main = nil
 		return m, m.showLogin(msg.reason)

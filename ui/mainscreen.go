@@ -128,6 +128,10 @@ func (m *mainModel) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if sm, ok := msg.(formSavedMsg); ok && errors.Is(sm.err, domain.ErrUnauthenticated) {
+			// Nothing was saved; the form waits, as typed, for the same
+			// person to sign in again.
+			m.form.busy = false
+			m.form.topErr = "not saved: the session had ended; check and save again"
 			return m.fail(sm.err)
 		}
 		cmd := m.form.Update(msg)

@@ -61,3 +61,45 @@ func TestDetailScopesContractsAndEvents(t *testing.T) {
 	h.mustSee("Alice Gala", "filter: next 7 days")
 	h.mustNotSee("Bob Party")
 }
+
+func TestFormSurvivesAnEndedSession(t *testing.T) {
+	app := newApp(t)
+	f := newFixture(t, app)
+	h := signedInHarness(t, app, f.admin)
+	h.key("n")
+	h.mustSee("New client")
+	h.typ("Carla Bruni")
+	h.key("enter")
+	h.typ("carla@music.test")
+	h.key("enter")
+	h.typ("06 11 22 33 44")
+	h.key("enter")
+	h.typ("Music SA")
+	h.key("enter")
+
+	// The session is revoked elsewhere (a logout on another terminal).
+	time.Sleep(2 * time.Millisecond)
+	sess, err := h.sessions.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Auth.Logout(context.Background(), sess); err != nil {
+		t.Fatal(err)
+	}
+	h.key("enter") // the sales contact: save
+	h.mustSee("Sign in", "your session has ended")
+
+	// The same person signs in again: the form is back as typed.
+	h.typ("admin")
+	h.key("enter")
+	h.typ(testPassword)
+	h.key("enter")
+	h.mustSee("New client", "not saved", "Carla Bruni", "carla@music.test", "Music SA")
+	if n, _ := app.Clients.Count(context.Background(), f.adminSess, domain.ClientQuery{}); n != 0 {
+		t.Fatalf("clients = %d before saving again", n)
+	}
+	for range 5 {
+		h.key("enter")
+	}
+	h.mustSee("client Carla Bruni created")
+}
