@@ -176,9 +176,9 @@ func (m *mainModel) openEntityForm(spec *entitySpec, item any) tea.Cmd {
 	case clientSpec:
 		return m.loadForm(title, onSaved, clientForm(m.sh, item))
 	case contractSpec:
-		return m.loadForm(title, onSaved, contractForm(m.sh, item))
+		return m.loadForm(title, onSaved, contractForm(m.sh, item, m.lists[tabContracts].query.scopedID("client")))
 	case eventSpec:
-		return m.loadForm(title, onSaved, eventForm(m.sh, item))
+		return m.loadForm(title, onSaved, eventForm(m.sh, item, m.lists[tabEvents].query.scopedID("contract")))
 	}
 	return m.loadForm(title, onSaved, userForm(m.sh, item))
 }

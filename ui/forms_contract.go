@@ -30,8 +30,10 @@ type contractContent struct {
 const pickerLimit = domain.MaxPageSize
 
 // contractForm loads what the contract form needs: the client picker's
-// choices, and the record when editing.
-func contractForm(sh *shared, item any) formLoader {
+// choices, and the record when editing. A new contract made while the tab
+// shows one client's contracts is for that client, whom the picker always
+// offers, however many clients there are.
+func contractForm(sh *shared, item any, clientID int64) formLoader {
 	app := sh.app
 	return func(ctx context.Context, sess domain.Session) (formContent, error) {
 		c := &contractContent{}
@@ -54,6 +56,16 @@ func contractForm(sh *shared, item any) formLoader {
 				}
 				c.clients = append([]domain.Client{cl.Client}, c.clients...)
 			}
+		}
+		if item == nil && clientID != 0 {
+			if !containsClient(c.clients, clientID) {
+				cl, err := app.Clients.Get(ctx, sess, clientID)
+				if err != nil {
+					return nil, err
+				}
+				c.clients = append([]domain.Client{cl.Client}, c.clients...)
+			}
+			c.v.clientID = clientID
 		}
 		return c, nil
 	}

@@ -38,8 +38,10 @@ type eventContent struct {
 }
 
 // eventForm loads what the event form needs.
-func eventForm(sh *shared, item any) formLoader {
-	app, loc, role := sh.app, sh.loc, sh.user.Role
+// A new event made while the tab shows one contract's events is for that
+// contract, which the picker then offers if it may.
+func eventForm(sh *shared, item any, contractID int64) formLoader {
+	app, loc, role, actor := sh.app, sh.loc, sh.user.Role, sh.user
 	assigns := role == domain.RoleManagement || role == domain.RoleAdmin
 	return func(ctx context.Context, sess domain.Session) (formContent, error) {
 		c := &eventContent{loc: loc, limited: item != nil && !assigns}
@@ -61,6 +63,21 @@ func eventForm(sh *shared, item any) formLoader {
 			}
 			// Management edits events but creates none, so it may not list
 			// the contracts events are made for: it keeps the event's own.
+		}
+		if item == nil && contractID != 0 {
+			if !containsContract(c.contract, contractID) {
+				d, err := app.Contracts.Get(ctx, sess, contractID)
+				if err != nil {
+					return nil, err
+				}
+				k := d.Contract
+				if k.Signed && app.Permission(actor, domain.EntityEvent, domain.ActionCreate, k.SalesContactID) == nil {
+					c.contract = append([]domain.Contract{k}, c.contract...)
+				}
+			}
+			if containsContract(c.contract, contractID) {
+				c.v.contractID = contractID
+			}
 		}
 		if assigns {
 			users, err := app.Users.Pickable(ctx, sess, domain.RoleSupport)
@@ -249,4 +266,13 @@ func (c *eventContent) merge(fresh any) {
 	mergeField(&c.v.attendees, &c.orig.attendees, next.attendees)
 	mergeField(&c.v.notes, &c.orig.notes, next.notes)
 	mergeField(&c.v.supportID, &c.orig.supportID, next.supportID)
+}
+
+func containsContract(ks []domain.Contract, id int64) bool {
+	for _, k := range ks {
+		if k.ID == id {
+			return true
+		}
+	}
+	return false
 }

@@ -103,3 +103,28 @@ func TestFormSurvivesAnEndedSession(t *testing.T) {
 	}
 	h.mustSee("client Carla Bruni created")
 }
+
+func TestNewContractFromAClientsContracts(t *testing.T) {
+	app := newApp(t)
+	f := newFixture(t, app)
+	f.client(t, "Alice Martin", "alice@client.test")
+	bob := f.client(t, "Bob Stone", "bob@client.test")
+	h := signedInHarness(t, app, f.admin)
+	h.key("j")
+	h.key("enter")
+	h.mustSee("Client Bob Stone")
+	h.key("c")
+	h.mustSee("filter: Client Bob Stone", "0/0")
+	h.key("n")
+	h.mustSee("New contract", "> Bob Stone")
+	h.key("enter") // the client, chosen already
+	h.typ("1200")
+	h.key("enter")
+	h.key("enter") // due: the total
+	h.key("enter") // signed: no
+	h.mustSee("created", "1/1")
+	p, err := app.Contracts.List(context.Background(), f.adminSess, domain.ContractQuery{ClientID: bob.ID})
+	if err != nil || len(p.Items) != 1 || p.Items[0].TotalAmount != 120000 {
+		t.Fatalf("Bob's contracts: %+v, %v", p.Items, err)
+	}
+}
