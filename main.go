@@ -348,7 +348,12 @@ func cmdLogout(ctx context.Context, dbGlobal string, args []string, stdout io.Wr
 		return err
 	}
 	defer o.close()
-	sessions, err := newSessionFile(o.cfg)
+	db, app, err := o.openApp(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	sessions, err := newSessionFile(ctx, o.cfg, db)
 	if err != nil {
 		return err
 	}
@@ -356,11 +361,6 @@ func cmdLogout(ctx context.Context, dbGlobal string, args []string, stdout io.Wr
 	if loadErr == nil {
 		// Revoke on the server side too; a session that no longer parses
 		// is simply removed.
-		db, app, err := o.openApp(ctx)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
 		if err := app.Auth.Logout(ctx, sess); err != nil {
 			return err
 		}
@@ -424,15 +424,15 @@ func cmdApp(ctx context.Context, dbFlag string) error {
 		return err
 	}
 	defer o.close()
-	sessions, err := newSessionFile(o.cfg)
-	if err != nil {
-		return err
-	}
 	db, app, err := o.openApp(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	sessions, err := newSessionFile(ctx, o.cfg, db)
+	if err != nil {
+		return err
+	}
 	rep := reporter{o.log}
 	err = ui.Run(ctx, ui.Options{App: app, Sessions: sessions, Report: rep.Report, OnPanic: rep.Panic})
 	var pe *ui.PanicError

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -171,11 +172,11 @@ func TestLogoutRevokes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sessions, err := newSessionFile(cfg)
+	app, sdb := openAppDB(t, db)
+	sessions, err := newSessionFile(context.Background(), cfg, sdb)
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := openApp(t, db)
 	u, err := app.Auth.Login(context.Background(), "ada", "long enough 1")
 	if err != nil {
 		t.Fatal(err)
@@ -206,6 +207,12 @@ func TestLogoutRevokes(t *testing.T) {
 
 func openApp(t *testing.T, dbPath string) *domain.App {
 	t.Helper()
+	app, _ := openAppDB(t, dbPath)
+	return app
+}
+
+func openAppDB(t *testing.T, dbPath string) (*domain.App, *store.DB) {
+	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, dbPath)
 	if err != nil {
@@ -220,7 +227,7 @@ func openApp(t *testing.T, dbPath string) *domain.App {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return app
+	return app, db
 }
 
 func login(t *testing.T, app *domain.App, name, password string) domain.Session {
@@ -230,4 +237,50 @@ func login(t *testing.T, app *domain.App, name, password string) domain.Session 
 		t.Fatal(err)
 	}
 	return domain.Session{UserID: u.ID, Role: u.Role, IssuedAt: time.Now()}
+}
+
+// TestSessionBelongsToItsDatabase: two databases sharing a secret do not
+// share sessions, even if a token file is copied from one to the other.
+func TestSessionBelongsToItsDatabase(t *testing.T) {
+	home := cliEnv(t)
+	t.Setenv("EPIC_SECRET", "one-secret-for-two-databases-0123456789")
+	ctx := context.Background()
+	var files []*sessionFile
+	var users []domain.User
+	for _, name := range []string{"a.db", "b.db"} {
+		path := filepath.Join(home, name)
+		if r := runCLI(t, "long enough 1\n", "admin", "--db", path, "--username", "ada", "--email", "ada@epic.test", "--name", "Ada", "--password-stdin"); r.code != 0 {
+			t.Fatalf("admin: %+v", r)
+		}
+		cfg, err := loadConfig(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		app, db := openAppDB(t, path)
+		sf, err := newSessionFile(ctx, cfg, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := app.Auth.Login(ctx, "ada", "long enough 1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		files, users = append(files, sf), append(users, u)
+	}
+	if _, err := files[0].Save(users[0]); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(files[0].path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := auth.SaveSession(files[1].path, string(raw)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := files[0].Load(); err != nil {
+		t.Fatalf("own session refused: %v", err)
+	}
+	if _, err := files[1].Load(); !errors.Is(err, auth.ErrTokenInvalid) {
+		t.Fatalf("a session of database a was accepted by database b: %v", err)
+	}
 }

@@ -7,6 +7,14 @@ CREATE TABLE IF NOT EXISTS schema_version (
     version INTEGER NOT NULL CHECK (version > 0)
 );
 
+-- instance names this database, made at random when it is created; session
+-- tokens carry it, so a token made for one database is refused by another
+-- even when both share a signing secret.
+CREATE TABLE IF NOT EXISTS instance (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    uid TEXT NOT NULL CHECK (length(uid) >= 16)
+);
+
 CREATE TABLE IF NOT EXISTS roles (
     name  TEXT PRIMARY KEY CHECK (name IN ('admin', 'management', 'sales', 'support')),
     label TEXT NOT NULL
@@ -205,3 +213,5 @@ INSERT INTO role_permissions (role, permission_id, scope) VALUES
 ON CONFLICT DO NOTHING;
 
 INSERT INTO schema_version (id, version) VALUES (1, 1) ON CONFLICT DO NOTHING;
+
+INSERT INTO instance (id, uid) VALUES (1, lower(hex(randomblob(16)))) ON CONFLICT DO NOTHING;

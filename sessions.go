@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	"github.com/epicevents/epic-tui/auth"
 	"github.com/epicevents/epic-tui/domain"
+	"github.com/epicevents/epic-tui/store"
 )
 
 var _ domain.PasswordHasher = (*auth.Argon2)(nil)
@@ -17,7 +19,9 @@ type sessionFile struct {
 	signer *auth.Signer
 }
 
-func newSessionFile(cfg *config) (*sessionFile, error) {
+// newSessionFile keeps the session of the database db, whose instance id
+// the tokens carry.
+func newSessionFile(ctx context.Context, cfg *config, db *store.DB) (*sessionFile, error) {
 	secret, err := cfg.signingSecret()
 	if err != nil {
 		return nil, err
@@ -26,7 +30,11 @@ func newSessionFile(cfg *config) (*sessionFile, error) {
 	if err != nil {
 		return nil, badConfig("%v", err)
 	}
-	return &sessionFile{path: auth.SessionPath(cfg.ConfigDir, cfg.DatabaseURL), signer: signer}, nil
+	instance, err := db.InstanceID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &sessionFile{path: auth.SessionPath(cfg.ConfigDir, cfg.DatabaseURL), signer: signer.ForAudience(instance)}, nil
 }
 
 // Load returns the saved session; an error says why there is none.

@@ -47,7 +47,8 @@ type tokenClaims struct {
 
 // Signer issues and checks HS256 session tokens.
 type Signer struct {
-	secret []byte
+	secret   []byte
+	audience string
 }
 
 // NewSigner returns a Signer using secret, which must be at least
@@ -57,7 +58,14 @@ func NewSigner(secret []byte) (*Signer, error) {
 		return nil, fmt.Errorf("auth: new signer: %w", ErrSecretTooShort)
 	}
 	// Copied so that a caller reusing its slice cannot change the key.
-	return &Signer{secret: append([]byte(nil), secret...)}, nil
+	return &Signer{secret: append([]byte(nil), secret...), audience: tokenIssuer}, nil
+}
+
+// ForAudience returns a Signer whose tokens name audience (the database they
+// were issued for) and which refuses tokens naming another: two databases
+// sharing a secret do not share sessions.
+func (s *Signer) ForAudience(audience string) *Signer {
+	return &Signer{secret: s.secret, audience: tokenIssuer + ":" + audience}
 }
 
 // Issue returns a signed token for userID with role, issued at now and
@@ -69,7 +77,7 @@ func (s *Signer) Issue(userID int64, role string, now time.Time) (string, error)
 		RegisteredClaims: jwt.RegisteredClaims{
 			Subject:   strconv.FormatInt(userID, 10),
 			Issuer:    tokenIssuer,
-			Audience:  jwt.ClaimStrings{tokenIssuer},
+			Audience:  jwt.ClaimStrings{s.audience},
 			IssuedAt:  jwt.NewNumericDate(now),
 			ExpiresAt: jwt.NewNumericDate(now.Add(TokenLifetime)),
 		},
@@ -92,7 +100,7 @@ func (s *Signer) Parse(token string, now time.Time) (Claims, error) {
 		// pass the shared secret off as a public key.
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithIssuer(tokenIssuer),
-		jwt.WithAudience(tokenIssuer),
+		jwt.WithAudience(s.audience),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
 		jwt.WithTimeFunc(func() time.Time { return now }),

@@ -224,3 +224,22 @@ func TestTokenIssuedAtSubSecond(t *testing.T) {
 		t.Fatalf("revocation at %v does not separate %v and %v", revoked, a.IssuedAt, b.IssuedAt)
 	}
 }
+
+func TestTokenBoundToAudience(t *testing.T) {
+	base := testSigner(t, []byte("0123456789abcdef0123456789abcdef"))
+	a, b := base.ForAudience("db-a"), base.ForAudience("db-b")
+	now := time.Now()
+	tok, err := a.Issue(7, "admin", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Parse(tok, now); err != nil {
+		t.Fatalf("own audience refused: %v", err)
+	}
+	if _, err := b.Parse(tok, now); !errors.Is(err, ErrTokenInvalid) {
+		t.Fatalf("a token for another database accepted: %v", err)
+	}
+	if _, err := base.Parse(tok, now); !errors.Is(err, ErrTokenInvalid) {
+		t.Fatalf("a database's token accepted without audience: %v", err)
+	}
+}

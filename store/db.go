@@ -200,6 +200,16 @@ func (q queries) lost(err error) error {
 // idleConns is database/sql's default number of idle connections kept.
 const idleConns = 2
 
+// InstanceID names this database: random, made with the schema. Session
+// tokens carry it.
+func (db *DB) InstanceID(ctx context.Context) (string, error) {
+	var id string
+	if err := db.get(ctx, &id, `SELECT uid FROM instance WHERE id = 1`); err != nil {
+		return "", wrap("read the instance id", err)
+	}
+	return id, nil
+}
+
 // forUpdate is the clause that locks the rows a SELECT reads until the
 // transaction ends: PostgreSQL's FOR UPDATE. SQLite needs none, its
 // transactions take the write lock when they begin (_txlock=immediate).
