@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -261,5 +262,70 @@ func TestLogFile(t *testing.T) {
 		if strings.Contains(string(raw), leak) {
 			t.Errorf("the log holds %q", leak)
 		}
+	}
+}
+
+// recorder is a Sentry transport that keeps the events instead of sending them.
+type recorder struct {
+	mu     sync.Mutex
+	events []*sentry.Event
+}
+
+func (r *recorder) Configure(sentry.ClientOptions) {}
+func (r *recorder) SendEvent(e *sentry.Event) {
+	r.mu.Lock()
+	r.events = append(r.events, e)
+	r.mu.Unlock()
+}
+func (r *recorder) Flush(time.Duration) bool                  { return true }
+func (r *recorder) FlushWithContext(ctx context.Context) bool { return true }
+func (r *recorder) Close()                                    {}
+
+func TestReporterSendsOnlyTheUnexpected(t *testing.T) {
+	cliEnv(t)
+	t.Setenv("SENTRY_DSN", "https://publickey@sentry.invalid/1")
+	cfg, err := loadConfig(filepath.Join(t.TempDir(), "x.db"))
+	must(t, err)
+	rec := &recorder{}
+	flush, err := startSentry(cfg, rec)
+	must(t, err)
+	defer sentry.CurrentHub().BindClient(nil)
+	log, closeLog, err := openLog(cfg)
+	must(t, err)
+	defer closeLog.Close()
+
+	actor := domain.User{ID: 3, Username: "maud", PasswordHash: "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA"}
+	r := reporter{log}
+	r.Report(domain.NewError(domain.ErrForbidden, "", "Sales users cannot delete clients"), actor)
+	r.Report(domain.NewError(domain.ErrUnavailable, "", "the database cannot be reached"), actor)
+	r.Report(errors.New("store: scan client 4: bad value near password=hunter22"), actor)
+	observer{log}.UserUpdated(actor, domain.User{ID: 9, Username: "sam", Role: domain.RoleSales}, []string{"email", "password"})
+	flush()
+
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if len(rec.events) != 2 {
+		t.Fatalf("%d events, want the unexpected error and the user update", len(rec.events))
+	}
+	exc, upd := rec.events[0], rec.events[1]
+	if len(exc.Exception) == 0 || exc.User.ID != "3" || exc.User.Username != "maud" {
+		t.Fatalf("error event: %+v", exc)
+	}
+	if strings.Contains(exc.Exception[len(exc.Exception)-1].Value, "hunter22") {
+		t.Fatalf("a password reached Sentry: %q", exc.Exception[len(exc.Exception)-1].Value)
+	}
+	if upd.Message != "user updated" || upd.Tags["event"] != "user.updated" || upd.Tags["user.id"] != "9" {
+		t.Fatalf("update event: %q %v", upd.Message, upd.Tags)
+	}
+	if fields := fmt.Sprint(upd.Contexts["epic"]["fields"]); !strings.Contains(fields, "email") || !strings.Contains(fields, "password") {
+		t.Fatalf("update event fields: %v", upd.Contexts["epic"])
+	}
+}
+
+func TestCrashIsOneLine(t *testing.T) {
+	var stderr bytes.Buffer
+	code := report(&crashError{value: "index out of range", logPath: "/home/x/.local/state/epic-tui/epic-tui.log"}, &stderr)
+	if code != 3 || strings.Count(stderr.String(), "\n") != 1 || !strings.Contains(stderr.String(), "details in /home/x/.local/state/epic-tui/epic-tui.log") {
+		t.Fatalf("exit %d, stderr %q", code, stderr.String())
 	}
 }
