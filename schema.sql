@@ -129,6 +129,16 @@ CREATE INDEX IF NOT EXISTS clients_search_idx ON clients USING gin (search_all g
 CREATE INDEX IF NOT EXISTS contracts_search_idx ON contracts USING gin (search_all gin_trgm_ops);
 CREATE INDEX IF NOT EXISTS events_search_idx ON events USING gin (search_all gin_trgm_ops);
 
+-- Failed logins that named no account, throttled exactly like an account's
+-- so that the answers never tell whether an account exists. The login is
+-- kept only as a hash: it may be a password typed in the wrong field.
+CREATE TABLE IF NOT EXISTS unknown_logins (
+    login_hash    TEXT    NOT NULL PRIMARY KEY,
+    failed_logins INTEGER NOT NULL CHECK (failed_logins > 0),
+    locked_until  TIMESTAMPTZ,
+    updated_at    TIMESTAMPTZ NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS audit_log (
     id        BIGSERIAL PRIMARY KEY,
     actor_id  BIGINT      REFERENCES users (id) ON DELETE SET NULL,

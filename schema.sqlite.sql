@@ -168,6 +168,16 @@ CREATE TRIGGER IF NOT EXISTS events_fts_update AFTER UPDATE OF search_all ON eve
     INSERT INTO events_fts (rowid, search_all) VALUES (new.id, new.search_all);
 END;
 
+-- Failed logins that named no account, throttled exactly like an account's
+-- so that the answers never tell whether an account exists. The login is
+-- kept only as a hash: it may be a password typed in the wrong field.
+CREATE TABLE IF NOT EXISTS unknown_logins (
+    login_hash    TEXT    NOT NULL PRIMARY KEY,
+    failed_logins INTEGER NOT NULL CHECK (failed_logins > 0),
+    locked_until  TIMESTAMP,
+    updated_at    TIMESTAMP NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS audit_log (
     id        INTEGER PRIMARY KEY AUTOINCREMENT,
     actor_id  INTEGER     REFERENCES users (id) ON DELETE SET NULL,

@@ -2,9 +2,10 @@ package domain
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 )
 
@@ -33,49 +34,35 @@ func (e *ThrottledError) Error() string {
 func (e *ThrottledError) Unwrap() error { return ErrUnauthenticated }
 
 // AuthService signs people in and out and manages passwords.
-type AuthService struct {
-	c       *core
-	unknown unknownLogins
-}
+type AuthService struct{ c *core }
 
-// unknownLogins throttles logins that name nobody exactly as the database
-// throttles real accounts, so that the answers never tell whether an
-// account exists. It lives in memory: it only has to mirror what one
-// person at this terminal sees.
-type unknownLogins struct {
-	mu    sync.Mutex
-	state map[string]loginState
-}
-
-type loginState struct {
-	failures    int
-	lockedUntil time.Time
-}
-
-// maxUnknownLogins bounds the memory the mirror may take.
-const maxUnknownLogins = 10_000
-
-// fail records a failed login for an unknown name and returns the error the
-// same failure on a real account would give.
-func (u *unknownLogins) fail(login string, now time.Time) error {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	if u.state == nil || len(u.state) >= maxUnknownLogins {
-		u.state = map[string]loginState{}
+// unknownLogin throttles a failed login that names no account exactly as an
+// account's failures are throttled, so the answers never tell whether an
+// account exists. The name is kept only as a hash.
+func (s *AuthService) unknownLogin(ctx context.Context, login string, now time.Time) error {
+	sum := sha256.Sum256([]byte(login))
+	key := hex.EncodeToString(sum[:])
+	var err error
+	txErr := s.c.store.InTx(ctx, func(q Queries) error {
+		failures, locked, qerr := q.UnknownLoginFailed(ctx, key, now)
+		switch {
+		case qerr != nil:
+			return qerr
+		case locked != nil && now.Before(*locked):
+			err = &ThrottledError{RetryAfter: locked.Sub(now)}
+		case failures >= ThrottleAfter:
+			until := now.Add(lockout(failures))
+			err = &ThrottledError{RetryAfter: until.Sub(now)}
+			return q.LockUnknownLogin(ctx, key, until)
+		default:
+			err = newError(ErrUnauthenticated, "", badLoginMsg)
+		}
+		return nil
+	})
+	if txErr != nil {
+		return txErr
 	}
-	st := u.state[login]
-	if now.Before(st.lockedUntil) {
-		return &ThrottledError{RetryAfter: st.lockedUntil.Sub(now)}
-	}
-	st.failures++
-	if st.failures >= ThrottleAfter {
-		st.lockedUntil = now.Add(lockout(st.failures))
-	}
-	u.state[login] = st
-	if st.failures >= ThrottleAfter {
-		return &ThrottledError{RetryAfter: st.lockedUntil.Sub(now)}
-	}
-	return newError(ErrUnauthenticated, "", badLoginMsg)
+	return err
 }
 
 // NeedsSetup reports whether the database has no user yet, so the first
@@ -138,7 +125,7 @@ func (s *AuthService) Login(ctx context.Context, login, password string) (User, 
 		// The name typed is not logged: it may be a password typed in the
 		// wrong field.
 		s.c.log.Warn("login failed", "reason", "unknown user")
-		return User{}, s.unknown.fail(Fold(login), s.c.stamp())
+		return User{}, s.unknownLogin(ctx, Fold(login), s.c.stamp())
 	}
 	if err != nil {
 		return User{}, err

@@ -1,10 +1,12 @@
 package domain_test
 
 import (
+	"errors"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/epicevents/epic-tui/auth"
 	"github.com/epicevents/epic-tui/domain"
 )
 
@@ -118,3 +120,25 @@ func TestUserListsCarryNoPasswordHash(t *testing.T) {
 }
 
 func itoa(i int) string { return string(rune('a' + i)) }
+
+func TestUnknownLoginThrottleOutlivesTheProcess(t *testing.T) {
+	forEachDB(t, func(t *testing.T, w *world) {
+		for range domain.ThrottleAfter - 1 {
+			w.app.Auth.Login(w.ctx, "ghost", "secret guess")
+		}
+		// A new program on the same database remembers.
+		hasher, _ := auth.NewArgon2WithParams(auth.TestParams)
+		again, err := domain.New(w.ctx, domain.Deps{Store: w.db, Hasher: hasher, Now: w.clock.Now})
+		ok(t, err)
+		_, err = again.Auth.Login(w.ctx, "ghost", "secret guess")
+		var th *domain.ThrottledError
+		if !errors.As(err, &th) {
+			t.Fatalf("unknown login after a restart: %v, want throttled like an account", err)
+		}
+		var plain int
+		ok(t, w.db.SQL().GetContext(w.ctx, &plain, "SELECT COUNT(*) FROM unknown_logins WHERE login_hash LIKE '%ghost%'"))
+		if plain != 0 {
+			t.Fatal("the login name is stored in clear")
+		}
+	})
+}

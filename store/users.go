@@ -214,6 +214,37 @@ func (q queries) SetSessionState(ctx context.Context, id int64, tokensValidAfter
 	return nil
 }
 
+// UnknownLoginFailed counts one more failed login for a name that matches
+// no account, in one statement so that guesses made at once all count, and
+// returns the count and the lock it is under. Entries idle for a day are
+// forgotten.
+func (q queries) UnknownLoginFailed(ctx context.Context, loginHash string, at time.Time) (int, *time.Time, error) {
+	at = dbTime(at)
+	if _, err := q.exec(ctx, `DELETE FROM unknown_logins WHERE updated_at < ?`, at.Add(-24*time.Hour)); err != nil {
+		return 0, nil, wrap("forget old unknown logins", err)
+	}
+	var row struct {
+		Failures    int        `db:"failed_logins"`
+		LockedUntil *time.Time `db:"locked_until"`
+	}
+	err := q.get(ctx, &row, `INSERT INTO unknown_logins (login_hash, failed_logins, updated_at) VALUES (?, 1, ?)
+		ON CONFLICT (login_hash) DO UPDATE SET failed_logins = unknown_logins.failed_logins + 1, updated_at = excluded.updated_at
+		RETURNING failed_logins, locked_until`, loginHash, at)
+	if err != nil {
+		return 0, nil, wrap("count an unknown login", err)
+	}
+	utcPtr(&row.LockedUntil)
+	return row.Failures, row.LockedUntil, nil
+}
+
+// LockUnknownLogin sets the lock of an unknown login.
+func (q queries) LockUnknownLogin(ctx context.Context, loginHash string, until time.Time) error {
+	if _, err := q.exec(ctx, `UPDATE unknown_logins SET locked_until = ? WHERE login_hash = ?`, dbTime(until), loginHash); err != nil {
+		return wrap("lock an unknown login", err)
+	}
+	return nil
+}
+
 // DeleteUser removes the user if it is still at version.
 func (q queries) DeleteUser(ctx context.Context, id int64, version int) error {
 	return q.deleteRow(ctx, "users", "user", id, version, "this user still follows clients or supports events")
