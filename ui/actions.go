@@ -192,11 +192,16 @@ func (m *mainModel) created(spec *entitySpec) func(any) tea.Cmd {
 	}
 }
 
-// updated is what follows an edit: show the new state in place.
+// updated is what follows an edit: show the new state in place, or, when
+// the tab is searched or filtered, ask again: the row may no longer belong.
 func (m *mainModel) updated(spec *entitySpec, what string) func(any) tea.Cmd {
 	return func(item any) tea.Cmd {
-		m.lists[spec.tab].replace(item)
+		l := m.lists[spec.tab]
 		m.setFlash(spec.label(item) + ": " + what)
+		if l.query.filter != "" || l.query.page.Search != "" {
+			return tea.Batch(l.reload(l.selectedID()), m.refreshDetails())
+		}
+		l.replace(item)
 		return m.refreshDetails()
 	}
 }

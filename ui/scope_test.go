@@ -128,3 +128,26 @@ func TestNewContractFromAClientsContracts(t *testing.T) {
 		t.Fatalf("Bob's contracts: %+v, %v", p.Items, err)
 	}
 }
+
+func TestEditedRowLeavesAFilterItNoLongerMatches(t *testing.T) {
+	app := newApp(t)
+	f := newFixture(t, app)
+	c := f.client(t, "Alice Martin", "alice@client.test")
+	f.contract(t, c.ID, 100000, 0, true)
+	f.contract(t, c.ID, 333300, 0, false)
+	h := signedInHarness(t, app, f.admin)
+	h.key("2")
+	h.key("f")
+	h.key("down")
+	h.key("enter") // unsigned
+	h.mustSee("3 333.00 €", "filter: unsigned", "1/1")
+	h.key("e")
+	h.mustSee("Edit contract")
+	for range 3 {
+		h.key("enter")
+	}
+	h.key("left") // signed: yes
+	h.key("enter")
+	h.mustSee("saved", "0/0")
+	h.mustNotSee("3 333.00 €")
+}
