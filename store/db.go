@@ -117,6 +117,15 @@ func dataSource(rawURL string) (driver, dsn string, err error) {
 		if err := os.MkdirAll(filepath.Dir(rawURL), 0o700); err != nil {
 			return "", "", fmt.Errorf("store: create the database directory: %w", err)
 		}
+		// A new database file is the owner's alone (it holds password
+		// hashes); SQLite gives its -wal and -shm files the same mode.
+		f, err := os.OpenFile(rawURL, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		switch {
+		case err == nil:
+			f.Close()
+		case !errors.Is(err, os.ErrExist):
+			return "", "", fmt.Errorf("store: create the database file: %w", err)
+		}
 	}
 	return string(SQLite), rawURL + "?" + params, nil
 }
