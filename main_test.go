@@ -236,7 +236,7 @@ func login(t *testing.T, app *domain.App, name, password string) domain.Session 
 	if err != nil {
 		t.Fatal(err)
 	}
-	return domain.Session{UserID: u.ID, Role: u.Role, IssuedAt: time.Now()}
+	return domain.Session{UserID: u.ID, Role: u.Role, ValidAfter: u.TokensValidAfter}
 }
 
 // TestSessionBelongsToItsDatabase: two databases sharing a secret do not

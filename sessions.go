@@ -47,24 +47,20 @@ func (s *sessionFile) Load() (domain.Session, error) {
 	if err != nil {
 		return domain.Session{}, err
 	}
-	return domain.Session{UserID: c.UserID, Role: domain.Role(c.Role), IssuedAt: c.IssuedAt}, nil
+	return domain.Session{UserID: c.UserID, Role: domain.Role(c.Role), ValidAfter: c.ValidAfter}, nil
 }
 
 // Save issues a token for u and keeps it.
 func (s *sessionFile) Save(u domain.User) (domain.Session, error) {
 	now := time.Now()
-	tok, err := s.signer.Issue(u.ID, string(u.Role), now)
+	tok, err := s.signer.Issue(u.ID, string(u.Role), u.TokensValidAfter, now)
 	if err != nil {
 		return domain.Session{}, err
 	}
 	if err := auth.SaveSession(s.path, tok); err != nil {
 		return domain.Session{}, fmt.Errorf("save session: %w", err)
 	}
-	c, err := s.signer.Parse(tok, now)
-	if err != nil {
-		return domain.Session{}, err
-	}
-	return domain.Session{UserID: u.ID, Role: u.Role, IssuedAt: c.IssuedAt}, nil
+	return domain.Session{UserID: u.ID, Role: u.Role, ValidAfter: u.TokensValidAfter}, nil
 }
 
 // Clear deletes the saved session.

@@ -143,7 +143,7 @@ func TestSentryEnvelopes(t *testing.T) {
 	const password = "first password 1"
 	admin, err := app.Auth.SetupAdmin(ctx, domain.NewUser{FullName: "Ada", Username: "ada", Email: "ada@epic.test", Password: password})
 	must(t, err)
-	as := domain.Session{UserID: admin.ID, Role: admin.Role, IssuedAt: admin.TokensValidAfter}
+	as := domain.Session{UserID: admin.ID, Role: admin.Role, ValidAfter: admin.TokensValidAfter}
 	sales, err := app.Users.Create(ctx, as, domain.NewUser{FullName: "Sam", Username: "sam", Email: "sam@epic.test", Role: domain.RoleSales, Password: password})
 	must(t, err)
 	_, err = app.Users.Update(ctx, as, sales.ID, sales.Version, domain.UserChanges{EmployeeNumber: sales.EmployeeNumber, FullName: "Samuel", Username: "sam", Email: "sam@epic.test", Role: domain.RoleSales, Active: true})
@@ -229,7 +229,7 @@ func TestLogFile(t *testing.T) {
 	}
 	_, err = app.Auth.Login(ctx, "ada", password)
 	must(t, err)
-	sess := domain.Session{UserID: admin.ID, Role: admin.Role, IssuedAt: time.Now()}
+	sess := domain.Session{UserID: admin.ID, Role: admin.Role, ValidAfter: admin.TokensValidAfter}
 	_, err = app.Users.Create(ctx, sess, domain.NewUser{FullName: "X", Username: "xx-admin", Email: "x@epic.test", Role: "boss", Password: password})
 	if err == nil {
 		t.Fatal("bad role accepted")

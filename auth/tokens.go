@@ -35,13 +35,18 @@ type Claims struct {
 	// just before it.
 	IssuedAt  time.Time
 	ExpiresAt time.Time
+	// ValidAfter is the user's tokens_valid_after when the token was
+	// issued: the token holds while that value has not moved, which needs
+	// no agreement between the clocks of the machines involved.
+	ValidAfter time.Time
 }
 
 // tokenClaims is the JWT payload. The standard iat only has whole seconds, so
 // iat_us carries the same instant in microseconds for revocation checks.
 type tokenClaims struct {
-	Role       string `json:"role"`
-	IssuedAtUS int64  `json:"iat_us"`
+	Role         string `json:"role"`
+	IssuedAtUS   int64  `json:"iat_us"`
+	ValidAfterUS int64  `json:"tva_us"`
 	jwt.RegisteredClaims
 }
 
@@ -68,12 +73,13 @@ func (s *Signer) ForAudience(audience string) *Signer {
 	return &Signer{secret: s.secret, audience: tokenIssuer + ":" + audience}
 }
 
-// Issue returns a signed token for userID with role, issued at now and
-// expiring TokenLifetime later.
-func (s *Signer) Issue(userID int64, role string, now time.Time) (string, error) {
+// Issue returns a signed token for userID with role and the user's
+// tokens_valid_after, issued at now and expiring TokenLifetime later.
+func (s *Signer) Issue(userID int64, role string, validAfter, now time.Time) (string, error) {
 	claims := tokenClaims{
-		Role:       role,
-		IssuedAtUS: now.UnixMicro(),
+		Role:         role,
+		IssuedAtUS:   now.UnixMicro(),
+		ValidAfterUS: validAfter.UnixMicro(),
 		RegisteredClaims: jwt.RegisteredClaims{
 			Subject:   strconv.FormatInt(userID, 10),
 			Issuer:    tokenIssuer,
@@ -125,10 +131,11 @@ func (s *Signer) Parse(token string, now time.Time) (Claims, error) {
 		return Claims{}, &tokenError{reason: ErrTokenInvalid, err: fmt.Errorf("bad subject %q", tc.Subject)}
 	}
 	return Claims{
-		UserID:    id,
-		Role:      tc.Role,
-		IssuedAt:  time.UnixMicro(tc.IssuedAtUS),
-		ExpiresAt: tc.ExpiresAt.Time,
+		UserID:     id,
+		Role:       tc.Role,
+		IssuedAt:   time.UnixMicro(tc.IssuedAtUS),
+		ExpiresAt:  tc.ExpiresAt.Time,
+		ValidAfter: time.UnixMicro(tc.ValidAfterUS).UTC(),
 	}, nil
 }
 

@@ -31,7 +31,7 @@ func testSigner(t *testing.T, secret []byte) *Signer {
 
 func issue(t *testing.T, s *Signer, now time.Time) string {
 	t.Helper()
-	tok, err := s.Issue(42, "sales", now)
+	tok, err := s.Issue(42, "sales", now.Add(-time.Hour), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,12 +82,13 @@ func TestTokenRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Claims{
-		UserID:    42,
-		Role:      "sales",
-		IssuedAt:  t0.Truncate(time.Microsecond),
-		ExpiresAt: t0.Add(TokenLifetime).Truncate(time.Second),
+		UserID:     42,
+		Role:       "sales",
+		IssuedAt:   t0.Truncate(time.Microsecond),
+		ExpiresAt:  t0.Add(TokenLifetime).Truncate(time.Second),
+		ValidAfter: t0.Add(-time.Hour).Truncate(time.Microsecond),
 	}
-	if got.UserID != want.UserID || got.Role != want.Role ||
+	if got.UserID != want.UserID || got.Role != want.Role || !got.ValidAfter.Equal(want.ValidAfter) ||
 		!got.IssuedAt.Equal(want.IssuedAt) || !got.ExpiresAt.Equal(want.ExpiresAt) {
 		t.Fatalf("Parse = %+v; want %+v", got, want)
 	}
@@ -229,7 +230,7 @@ func TestTokenBoundToAudience(t *testing.T) {
 	base := testSigner(t, []byte("0123456789abcdef0123456789abcdef"))
 	a, b := base.ForAudience("db-a"), base.ForAudience("db-b")
 	now := time.Now()
-	tok, err := a.Issue(7, "admin", now)
+	tok, err := a.Issue(7, "admin", now, now)
 	if err != nil {
 		t.Fatal(err)
 	}

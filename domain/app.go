@@ -13,9 +13,13 @@ import (
 // Session is who a request claims to come from, as read from a verified
 // token. Every service call re-reads that user from the database.
 type Session struct {
-	UserID   int64
-	Role     Role
-	IssuedAt time.Time
+	UserID int64
+	Role   Role
+	// ValidAfter is the user's tokens_valid_after when the token was
+	// issued. A logout, a password change, a role change or a deactivation
+	// moves it, and every token carrying the old value stops working; the
+	// check compares two stored values, never two machines' clocks.
+	ValidAfter time.Time
 }
 
 // Observer hears about the changes that matter to operations (SPEC §6).
@@ -125,7 +129,7 @@ func (c *core) actor(ctx context.Context, q Queries, s Session) (User, error) {
 		return User{}, newError(ErrUnauthenticated, "", "your account has been deactivated")
 	case u.Role != s.Role:
 		return User{}, newError(ErrUnauthenticated, "", "your role has changed; please sign in again")
-	case s.IssuedAt.Before(u.TokensValidAfter):
+	case !s.ValidAfter.Equal(u.TokensValidAfter):
 		return User{}, newError(ErrUnauthenticated, "", "your session has ended; please sign in again")
 	}
 	return u, nil

@@ -223,13 +223,13 @@ func (s *AuthService) Logout(ctx context.Context, sess Session) error {
 }
 
 // ChangePassword sets the session user's own password; the current one is
-// required. Every token issued before is revoked, this session's too: sign
-// in again (or issue a new token) afterwards.
-func (s *AuthService) ChangePassword(ctx context.Context, sess Session, current, next string) error {
+// required. Every token issued before is revoked, this session's too: it
+// returns the user as changed, to issue the new token from.
+func (s *AuthService) ChangePassword(ctx context.Context, sess Session, current, next string) (User, error) {
 	if err := ValidatePassword("new_password", next); err != nil {
-		return err
+		return User{}, err
 	}
-	var actor User
+	var actor, changed User
 	err := s.c.store.InTx(ctx, func(q Queries) error {
 		var err error
 		actor, err = s.c.actor(ctx, q, sess)
@@ -243,27 +243,30 @@ func (s *AuthService) ChangePassword(ctx context.Context, sess Session, current,
 		if !ok {
 			return invalid("current_password", "the current password is wrong")
 		}
-		return s.c.setPassword(ctx, q, actor, actor, next)
+		changed, err = s.c.setPassword(ctx, q, actor, actor, next)
+		return err
 	})
-	if err == nil {
-		s.c.notifyUpdated(actor, actor, []string{"password"})
+	if err != nil {
+		return User{}, err
 	}
-	return err
+	s.c.notifyUpdated(actor, changed, []string{"password"})
+	return readable(changed), nil
 }
 
-// setPassword stores a new hash for target and revokes its tokens.
-func (c *core) setPassword(ctx context.Context, q Queries, actor, target User, password string) error {
+// setPassword stores a new hash for target and revokes its tokens; it
+// returns target as changed.
+func (c *core) setPassword(ctx context.Context, q Queries, actor, target User, password string) (User, error) {
 	hash, err := c.hasher.Hash(password)
 	if err != nil {
-		return fmt.Errorf("domain: hash password: %w", err)
+		return User{}, fmt.Errorf("domain: hash password: %w", err)
 	}
 	target.PasswordHash = hash
 	target.TokensValidAfter = c.stamp()
 	target.FailedLogins, target.LockedUntil = 0, nil
 	if err := q.UpdateUser(ctx, &target); err != nil {
-		return err
+		return User{}, err
 	}
-	return c.audit(ctx, q, actor, EntityUser, target.ID, ActionUpdate, changes{"password": {"(hidden)", "(changed)"}})
+	return target, c.audit(ctx, q, actor, EntityUser, target.ID, ActionUpdate, changes{"password": {"(hidden)", "(changed)"}})
 }
 
 func (c *core) notifyCreated(actor, u User) {

@@ -199,14 +199,18 @@ func TestDeleteRefusalsNameWhatBlocks(t *testing.T) {
 func TestPasswords(t *testing.T) {
 	forEachDB(t, func(t *testing.T, w *world) {
 		sess := w.as("sales")
-		err := w.app.Auth.ChangePassword(w.ctx, sess, "wrong password", "another pass 1")
+		_, err := w.app.Auth.ChangePassword(w.ctx, sess, "wrong password", "another pass 1")
 		wantKind(t, err, domain.ErrInvalid, "current password")
-		err = w.app.Auth.ChangePassword(w.ctx, sess, testPassword, "short")
+		_, err = w.app.Auth.ChangePassword(w.ctx, sess, testPassword, "short")
 		wantKind(t, err, domain.ErrInvalid, "at least 8")
-		err = w.app.Auth.ChangePassword(w.ctx, sess, testPassword, strings.Repeat("x", 65))
+		_, err = w.app.Auth.ChangePassword(w.ctx, sess, testPassword, strings.Repeat("x", 65))
 		wantKind(t, err, domain.ErrInvalid, "at most 64")
 		w.clock.Advance(time.Second)
-		ok(t, w.app.Auth.ChangePassword(w.ctx, sess, testPassword, "another pass 1"))
+		changed, err := w.app.Auth.ChangePassword(w.ctx, sess, testPassword, "another pass 1")
+		ok(t, err)
+		if changed.TokensValidAfter.Equal(sess.ValidAfter) {
+			t.Fatal("a password change must move tokens_valid_after")
+		}
 		// The old session is revoked, the new password works, the old does not.
 		_, err = w.app.Clients.List(w.ctx, sess, domain.ClientQuery{})
 		wantKind(t, err, domain.ErrUnauthenticated, "")

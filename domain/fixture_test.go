@@ -74,13 +74,27 @@ func newWorld(t *testing.T, db *store.DB) *world {
 	return w
 }
 
-// as returns a session of the named user, issued now.
+// as returns a session of the named user with the role the fixture knows,
+// as a token issued now would carry it.
 func (w *world) as(key string) domain.Session {
 	u, ok := w.users[key]
 	if !ok {
 		w.t.Fatalf("no user %q", key)
 	}
-	return domain.Session{UserID: u.ID, Role: u.Role, IssuedAt: w.clock.Now()}
+	s := w.sessionOf(u)
+	s.Role = u.Role
+	return s
+}
+
+// sessionOf is the session a token issued now for u would carry.
+func (w *world) sessionOf(u domain.User) domain.Session {
+	w.t.Helper()
+	cur, err := w.db.User(w.ctx, u.ID)
+	if err != nil {
+		// Deleted: the session of the user as last known.
+		cur = u
+	}
+	return domain.Session{UserID: u.ID, Role: cur.Role, ValidAfter: cur.TokensValidAfter}
 }
 
 func (w *world) newUser(username string, role domain.Role, name string) domain.User {

@@ -31,14 +31,14 @@ func TestTwoAdminsCannotRemoveEachOther(t *testing.T) {
 			for _, key := range []string{"admin"} {
 				u, _ := w.db.User(w.ctx, w.users[key].ID)
 				if u.Active {
-					_, err := w.app.Users.Update(w.ctx, domain.Session{UserID: a.ID, Role: domain.RoleAdmin, IssuedAt: w.clock.Now()}, u.ID, u.Version, domain.UserChanges{
+					_, err := w.app.Users.Update(w.ctx, w.sessionOf(a), u.ID, u.Version, domain.UserChanges{
 						EmployeeNumber: u.EmployeeNumber, FullName: u.FullName, Username: u.Username, Email: u.Email, Role: u.Role, Active: false})
 					ok(t, err)
 				}
 			}
 			deactivate := func(actor, target domain.User) func() {
 				return func() {
-					w.app.Users.Update(w.ctx, domain.Session{UserID: actor.ID, Role: domain.RoleAdmin, IssuedAt: w.clock.Now()}, target.ID, target.Version,
+					w.app.Users.Update(w.ctx, w.sessionOf(actor), target.ID, target.Version,
 						domain.UserChanges{EmployeeNumber: target.EmployeeNumber, FullName: target.FullName, Username: target.Username, Email: target.Email, Role: domain.RoleAdmin, Active: false})
 				}
 			}

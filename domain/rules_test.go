@@ -60,9 +60,9 @@ func TestActorIsReReadOnEveryCall(t *testing.T) {
 		wantKind(t, err, domain.ErrUnauthenticated, "no longer exists")
 
 		// Logged out: tokens issued before are revoked, later ones work.
+		old := w.as("admin")
 		w.clock.Advance(time.Second)
-		ok(t, w.app.Auth.Logout(w.ctx, w.as("admin")))
-		old := domain.Session{UserID: w.users["admin"].ID, Role: domain.RoleAdmin, IssuedAt: w.clock.Now().Add(-time.Millisecond)}
+		ok(t, w.app.Auth.Logout(w.ctx, old))
 		_, err = w.app.Users.List(w.ctx, old, domain.UserQuery{})
 		wantKind(t, err, domain.ErrUnauthenticated, "session has ended")
 		_, err = w.app.Users.List(w.ctx, w.as("admin"), domain.UserQuery{})
@@ -126,7 +126,7 @@ func TestSelfAndLastAdmin(t *testing.T) {
 		ok(t, err) // two admins: demoting one is fine
 		admin, _ = w.db.User(w.ctx, admin.ID)
 		// Now second is the last active admin; the demoted one (management) cannot touch it.
-		mgmtSess := domain.Session{UserID: admin.ID, Role: domain.RoleManagement, IssuedAt: w.clock.Now()}
+		mgmtSess := w.sessionOf(admin)
 		wantKind(t, w.app.Users.Delete(w.ctx, mgmtSess, second.ID, second.Version), domain.ErrForbidden, "")
 		// Add a third admin, deactivate it, and the last-admin rule still holds for second.
 		third, err := w.app.Users.Create(w.ctx, as2, domain.NewUser{FullName: "Third Admin", Username: "third", Email: "third@epic.test", Role: domain.RoleAdmin, Password: testPassword})
@@ -135,7 +135,8 @@ func TestSelfAndLastAdmin(t *testing.T) {
 			EmployeeNumber: third.EmployeeNumber, FullName: third.FullName, Username: third.Username, Email: third.Email, Role: domain.RoleAdmin, Active: false})
 		ok(t, err)
 		third, _ = w.db.User(w.ctx, third.ID)
-		thirdSess := domain.Session{UserID: third.ID, Role: domain.RoleAdmin, IssuedAt: w.clock.Now()}
+		thirdSess := w.sessionOf(third)
+		thirdSess.Role = domain.RoleAdmin
 		_, err = w.app.Users.List(w.ctx, thirdSess, domain.UserQuery{})
 		wantKind(t, err, domain.ErrUnauthenticated, "deactivated")
 		n, err := w.db.CountActiveAdmins(w.ctx)
@@ -171,6 +172,23 @@ func TestLogoutAndRehashAreNotEdits(t *testing.T) {
 			t.Fatalf("rehash: %q (version %d), was %q (version %d)", rehashed.PasswordHash, rehashed.Version, after.PasswordHash, after.Version)
 		}
 		_, err = app2.Auth.Login(w.ctx, "sales", testPassword)
+		ok(t, err)
+	})
+}
+
+// TestRevocationNeedsNoAgreeingClocks: a logout made on a machine whose
+// clock runs behind still ends the sessions issued before it.
+func TestRevocationNeedsNoAgreeingClocks(t *testing.T) {
+	forEachDB(t, func(t *testing.T, w *world) {
+		old := w.as("sales")
+		w.clock.Advance(-time.Hour) // the other terminal's clock is behind
+		ok(t, w.app.Auth.Logout(w.ctx, old))
+		_, err := w.app.Clients.List(w.ctx, old, domain.ClientQuery{})
+		wantKind(t, err, domain.ErrUnauthenticated, "session has ended")
+		u, err := w.app.Auth.Login(w.ctx, "sales", testPassword)
+		ok(t, err)
+		fresh := domain.Session{UserID: u.ID, Role: u.Role, ValidAfter: u.TokensValidAfter}
+		_, err = w.app.Clients.List(w.ctx, fresh, domain.ClientQuery{})
 		ok(t, err)
 	})
 }

@@ -340,7 +340,8 @@ func (s *UserService) ResetPassword(ctx context.Context, sess Session, id int64,
 		if err := s.CanManage(actor, u, ActionUpdate); err != nil {
 			return err
 		}
-		return s.c.setPassword(ctx, q, actor, u, password)
+		_, err = s.c.setPassword(ctx, q, actor, u, password)
+		return err
 	})
 	if err == nil {
 		s.c.notifyUpdated(actor, u, []string{"password"})

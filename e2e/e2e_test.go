@@ -312,7 +312,7 @@ func checkDatabase(t *testing.T, dbURL string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sess := domain.Session{UserID: u.ID, Role: u.Role, IssuedAt: time.Now()}
+	sess := domain.Session{UserID: u.ID, Role: u.Role, ValidAfter: u.TokensValidAfter}
 	events, err := app.Events.List(ctx, sess, domain.EventQuery{Mine: true})
 	if err != nil || len(events.Items) != 1 {
 		t.Fatalf("sue's events: %+v, %v", events.Items, err)

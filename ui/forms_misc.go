@@ -102,10 +102,13 @@ func (c *passwordContent) submit(ctx context.Context, app *domain.App, sess doma
 	if err := samePassword(c.next, c.confirm); err != nil {
 		return nil, domain.NewError(domain.ErrInvalid, "confirm", err.Error())
 	}
-	if err := app.Auth.ChangePassword(ctx, sess, c.current, c.next); err != nil {
+	changed, err := app.Auth.ChangePassword(ctx, sess, c.current, c.next)
+	if err != nil {
 		return nil, err
 	}
-	return saveSession(c.sessions, c.user)
+	// The change revoked this session too: the new one carries the new
+	// tokens_valid_after.
+	return saveSession(c.sessions, changed)
 }
 
 // resetContent sets another user's password.

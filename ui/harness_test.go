@@ -47,7 +47,7 @@ func (s *memSessions) Load() (domain.Session, error) {
 func (s *memSessions) Save(u domain.User) (domain.Session, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sess := domain.Session{UserID: u.ID, Role: u.Role, IssuedAt: time.Now()}
+	sess := domain.Session{UserID: u.ID, Role: u.Role, ValidAfter: u.TokensValidAfter}
 	s.sess = &sess
 	return sess, nil
 }
@@ -94,7 +94,7 @@ func newFixture(t testing.TB, app *domain.App) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{app: app, admin: admin, adminSess: domain.Session{UserID: admin.ID, Role: admin.Role, IssuedAt: time.Now()}}
+	f := &fixture{app: app, admin: admin, adminSess: domain.Session{UserID: admin.ID, Role: admin.Role, ValidAfter: admin.TokensValidAfter}}
 	f.sales = f.user(t, "sam", domain.RoleSales)
 	return f
 }
