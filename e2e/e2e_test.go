@@ -226,6 +226,8 @@ func workingDay(t *testing.T, home, dbURL, secret string) {
 	tm.press("1", "n")
 	tm.waitFor(`Management users cannot create clients`)
 	tm.press("2", "n")
+	tm.field("Find a client", "kev")
+	tm.waitFor(`> Kévin Casey`)
 	tm.field("Client", "")
 	tm.field("Total (€)", "12000")
 	tm.field("Amount due (€)", "4000,50")

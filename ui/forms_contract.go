@@ -16,6 +16,7 @@ type contractValues struct {
 	clientID   int64
 	total, due string
 	signed     bool
+	find       string // narrows the client picker, in the database
 }
 
 // contractContent creates or edits a contract.
@@ -23,25 +24,21 @@ type contractContent struct {
 	id      int64
 	version int
 	v, orig contractValues
-	clients []domain.Client
+	clients []domain.Client // offered first: the contract's or the tab's client
 }
 
-// pickerLimit bounds the choices a picker loads; its filter (/) narrows them.
-const pickerLimit = domain.MaxPageSize
+// searchPickerLimit bounds the choices a picker that searches the database
+// shows at once: the search, not scrolling, finds the others.
+const searchPickerLimit = 50
 
-// contractForm loads what the contract form needs: the client picker's
-// choices, and the record when editing. A new contract made while the tab
-// shows one client's contracts is for that client, whom the picker always
-// offers, however many clients there are.
+// contractForm loads what the contract form needs: the record when editing,
+// and the client to offer first: the contract's, or, for a new contract made
+// while the tab shows one client's contracts, that client. The picker finds
+// the others in the database as the user types.
 func contractForm(sh *shared, item any, clientID int64) formLoader {
 	app := sh.app
 	return func(ctx context.Context, sess domain.Session) (formContent, error) {
 		c := &contractContent{}
-		p, err := app.Clients.List(ctx, sess, domain.ClientQuery{PageQuery: domain.PageQuery{Sort: "full_name", Limit: pickerLimit}})
-		if err != nil {
-			return nil, err
-		}
-		c.clients = p.Items
 		if item != nil {
 			d, err := app.Contracts.Get(ctx, sess, item.(domain.Contract).ID)
 			if err != nil {
@@ -49,22 +46,14 @@ func contractForm(sh *shared, item any, clientID int64) formLoader {
 			}
 			c.load(d.Contract)
 			c.v = c.orig
-			if !containsClient(c.clients, d.Contract.ClientID) {
-				cl, err := app.Clients.Get(ctx, sess, d.Contract.ClientID)
-				if err != nil {
-					return nil, err
-				}
-				c.clients = append([]domain.Client{cl.Client}, c.clients...)
-			}
+			clientID = d.Contract.ClientID
 		}
-		if item == nil && clientID != 0 {
-			if !containsClient(c.clients, clientID) {
-				cl, err := app.Clients.Get(ctx, sess, clientID)
-				if err != nil {
-					return nil, err
-				}
-				c.clients = append([]domain.Client{cl.Client}, c.clients...)
+		if clientID != 0 {
+			cl, err := app.Clients.Get(ctx, sess, clientID)
+			if err != nil {
+				return nil, err
 			}
+			c.clients = []domain.Client{cl.Client}
 			c.v.clientID = clientID
 		}
 		return c, nil
@@ -82,7 +71,7 @@ func containsClient(cs []domain.Client, id int64) bool {
 
 func (c *contractContent) load(k domain.Contract) {
 	c.id, c.version = k.ID, k.Version
-	c.orig = contractValues{k.ClientID, amountText(k.TotalAmount), amountText(k.AmountDue), k.Signed}
+	c.orig = contractValues{clientID: k.ClientID, total: amountText(k.TotalAmount), due: amountText(k.AmountDue), signed: k.Signed}
 }
 
 // amountText writes cents the way the amount inputs read them: "1500.50".
@@ -91,25 +80,45 @@ func amountText(cents int64) string {
 	return strings.ReplaceAll(strings.TrimSuffix(s, " €"), " ", "")
 }
 
-func (c *contractContent) fields(f *formModel) []huh.Field {
-	opts := make([]huh.Option[int64], 0, len(c.clients))
-	for _, cl := range c.clients {
-		label := cl.FullName
+// clientOptions asks the database for the clients matching the find text,
+// the chosen one first. It runs in a command (huh's OptionsFunc).
+func (c *contractContent) clientOptions(sh *shared, find string) []huh.Option[int64] {
+	label := func(cl domain.Client) string {
 		if cl.CompanyName != "" {
-			label += " · " + cl.CompanyName
+			return cl.FullName + " · " + cl.CompanyName
 		}
-		opts = append(opts, huh.NewOption(label, cl.ID))
+		return cl.FullName
 	}
-	if c.v.clientID == 0 && len(opts) > 0 {
-		c.v.clientID = opts[0].Value
+	var opts []huh.Option[int64]
+	for _, cl := range c.clients { // the contract's or the tab's client
+		opts = append(opts, huh.NewOption(label(cl), cl.ID))
 	}
+	p, err := sh.app.Clients.List(sh.ctx, sh.sess, domain.ClientQuery{PageQuery: domain.PageQuery{Search: find, Sort: "full_name", Limit: searchPickerLimit}})
+	if err != nil {
+		return append(opts, huh.NewOption("("+errText(err)+")", int64(0)))
+	}
+	for _, cl := range p.Items {
+		if !containsClient(c.clients, cl.ID) {
+			opts = append(opts, huh.NewOption(label(cl), cl.ID))
+		}
+	}
+	if len(opts) == 0 {
+		opts = append(opts, huh.NewOption("(no client matches)", int64(0)))
+	}
+	return opts
+}
+
+func (c *contractContent) fields(f *formModel) []huh.Field {
 	amount := func(field string) func(string) error {
 		return validator(func(s string) error { _, err := domain.ParseAmount(field, s); return err })
 	}
 	return []huh.Field{
+		huh.NewInput().Key("client_find").Title("Find a client").
+			Placeholder("part of a name, email or company").Value(&c.v.find),
 		huh.NewSelect[int64]().Key("client_id").Title("Client").
-			Description(joinNote(f.fieldNote("client_id"), "/ to filter")).
-			Options(opts...).Height(min(len(opts)+2, 6)).Value(&c.v.clientID),
+			Description(joinNote(f.fieldNote("client_id"), "the first 50 matches")).
+			OptionsFunc(func() []huh.Option[int64] { return c.clientOptions(f.sh, c.v.find) }, &c.v.find).
+			Height(6).Value(&c.v.clientID),
 		huh.NewInput().Key("total_amount").Title("Total (€)").Placeholder("1500.00").Value(&c.v.total).
 			Description(f.fieldNote("total_amount")).Validate(amount("total_amount")),
 		huh.NewInput().Key("amount_due").Title("Amount due (€)").Placeholder("empty: the total").Value(&c.v.due).

@@ -225,13 +225,24 @@ func collect(cmds []tea.Cmd) []tea.Msg {
 		go func() { out[i] <- c() }()
 	}
 	deadline := time.After(cmdTimeout)
+	late := false
 	msgs := make([]tea.Msg, 0, len(cmds))
 	for _, ch := range out {
+		if late {
+			// Past the deadline a slow command (a timer) is skipped, not
+			// the quick ones queued behind it.
+			select {
+			case m := <-ch:
+				msgs = append(msgs, m)
+			default:
+			}
+			continue
+		}
 		select {
 		case m := <-ch:
 			msgs = append(msgs, m)
 		case <-deadline:
-			return msgs
+			late = true
 		}
 	}
 	return msgs

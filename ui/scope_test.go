@@ -117,6 +117,7 @@ func TestNewContractFromAClientsContracts(t *testing.T) {
 	h.mustSee("filter: Client Bob Stone", "0/0")
 	h.key("n")
 	h.mustSee("New contract", "> Bob Stone")
+	h.key("enter") // find: nothing to type
 	h.key("enter") // the client, chosen already
 	h.typ("1200")
 	h.key("enter")
@@ -143,11 +144,38 @@ func TestEditedRowLeavesAFilterItNoLongerMatches(t *testing.T) {
 	h.mustSee("3 333.00 €", "filter: unsigned", "1/1")
 	h.key("e")
 	h.mustSee("Edit contract")
-	for range 3 {
+	for range 4 {
 		h.key("enter")
 	}
 	h.key("left") // signed: yes
 	h.key("enter")
 	h.mustSee("saved", "0/0")
 	h.mustNotSee("3 333.00 €")
+}
+
+func TestClientPickerSearchesTheDatabase(t *testing.T) {
+	app := newApp(t)
+	f := newFixture(t, app)
+	for i := range 60 {
+		f.client(t, "Client "+itoa(int64(i)), "c"+itoa(int64(i))+"@client.test")
+	}
+	zoe := f.client(t, "Zoé Zimmer", "zoe@client.test") // sorts after the first 50
+	h := signedInHarness(t, app, f.admin)
+	h.key("2")
+	h.key("n")
+	h.mustSee("New contract", "Find a client", "Client 0")
+	h.mustNotSee("Zoé Zimmer")
+	h.typ("zoe")
+	h.key("enter")
+	h.mustSee("> Zoé Zimmer")
+	h.key("enter")
+	h.typ("900")
+	h.key("enter")
+	h.key("enter")
+	h.key("enter")
+	h.mustSee("created")
+	p, err := app.Contracts.List(context.Background(), f.adminSess, domain.ContractQuery{ClientID: zoe.ID})
+	if err != nil || len(p.Items) != 1 {
+		t.Fatalf("Zoé's contracts: %+v, %v", p.Items, err)
+	}
 }
