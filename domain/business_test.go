@@ -83,7 +83,7 @@ func TestEventsNeedSignedOwnContracts(t *testing.T) {
 		}
 
 		// The picker offers only signed contracts of the sales person's clients.
-		ks, err := w.app.Events.EventContracts(w.ctx, w.as("sales"), "")
+		ks, err := w.app.Events.EventContracts(w.ctx, w.as("sales"), "", 0)
 		ok(t, err)
 		if len(ks) != 1 || ks[0].ID != signed.ID {
 			t.Fatalf("event contracts for sales = %+v, want only %d", ks, signed.ID)

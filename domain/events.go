@@ -90,14 +90,16 @@ func (s *EventService) Get(ctx context.Context, sess Session, id int64) (EventDe
 	return EventDetail{Event: e, Contract: k, Client: c}, nil
 }
 
-// EventContracts lists the contracts actor may create an event for: signed
-// ones, and for a sales person only those of their own clients.
-func (s *EventService) EventContracts(ctx context.Context, sess Session, search string) ([]Contract, error) {
+// EventContracts lists up to limit contracts actor may create an event for,
+// matching search: signed ones, and for a sales person only those of their
+// own clients.
+func (s *EventService) EventContracts(ctx context.Context, sess Session, search string, limit int) ([]Contract, error) {
 	actor, err := s.c.authorize(ctx, s.c.store, sess, EntityEvent, ActionCreate)
 	if err != nil {
 		return nil, err
 	}
-	q := ContractQuery{Signed: true, PageQuery: PageQuery{Search: search, Sort: "client", Limit: MaxPageSize}}
+	q := ContractQuery{Signed: true, PageQuery: PageQuery{Search: search, Sort: "client", Limit: limit}}
+	pageLimit(&q.PageQuery)
 	if s.c.policy.Scope(actor.Role, EntityEvent, ActionCreate) == ScopeOwn {
 		q.SalesContactID = actor.ID
 	}

@@ -240,6 +240,8 @@ func workingDay(t *testing.T, home, dbURL, secret string) {
 	// Sales: an event on that contract.
 	tm.login("sam", "sam pass 12")
 	tm.press("3", "n")
+	tm.field("Find a contract", "")
+	tm.waitFor(`> #1 Kévin Casey`)
 	tm.field("Contract (signed)", "")
 	tm.field("Name", "Product launch")
 	tm.field("Start", "2030-03-10 18:00")

@@ -20,7 +20,8 @@ type eventValues struct {
 	location   string
 	attendees  string
 	notes      string
-	supportID  int64 // 0: nobody
+	supportID  int64  // 0: nobody
+	find       string // narrows the contract picker, in the database
 }
 
 // eventContent creates or edits an event. Management and admin pick the
@@ -32,9 +33,10 @@ type eventContent struct {
 	v, orig  eventValues
 	loc      *time.Location
 	limited  bool // support editing: only the SupportEditable fields
+	searches bool // the contract picker searches the contracts one may create events for
 	event    domain.Event
-	contract []domain.Contract
-	support  []domain.User // nil hides the support picker
+	contract []domain.Contract // offered first: the event's or the tab's contract
+	support  []domain.User     // nil hides the support picker
 }
 
 // eventForm loads what the event form needs.
@@ -44,7 +46,10 @@ func eventForm(sh *shared, item any, contractID int64) formLoader {
 	app, loc, role, actor := sh.app, sh.loc, sh.user.Role, sh.user
 	assigns := role == domain.RoleManagement || role == domain.RoleAdmin
 	return func(ctx context.Context, sess domain.Session) (formContent, error) {
-		c := &eventContent{loc: loc, limited: item != nil && !assigns}
+		// Management edits events but creates none: it may not search the
+		// contracts events are made for, and keeps the event's own.
+		c := &eventContent{loc: loc, limited: item != nil && !assigns,
+			searches: app.CanAny(actor, domain.EntityEvent, domain.ActionCreate)}
 		if item != nil {
 			d, err := app.Events.Get(ctx, sess, item.(domain.Event).ID)
 			if err != nil {
@@ -52,30 +57,16 @@ func eventForm(sh *shared, item any, contractID int64) formLoader {
 			}
 			c.load(d.Event)
 			c.v = c.orig
-		}
-		if !c.limited {
-			cs, err := app.Events.EventContracts(ctx, sess, "")
-			switch {
-			case err == nil:
-				c.contract = cs
-			case item == nil:
-				return nil, err
-			}
-			// Management edits events but creates none, so it may not list
-			// the contracts events are made for: it keeps the event's own.
+			c.contract = []domain.Contract{d.Contract}
 		}
 		if item == nil && contractID != 0 {
-			if !containsContract(c.contract, contractID) {
-				d, err := app.Contracts.Get(ctx, sess, contractID)
-				if err != nil {
-					return nil, err
-				}
-				k := d.Contract
-				if k.Signed && app.Permission(actor, domain.EntityEvent, domain.ActionCreate, k.SalesContactID) == nil {
-					c.contract = append([]domain.Contract{k}, c.contract...)
-				}
+			d, err := app.Contracts.Get(ctx, sess, contractID)
+			if err != nil {
+				return nil, err
 			}
-			if containsContract(c.contract, contractID) {
+			k := d.Contract
+			if k.Signed && app.Permission(actor, domain.EntityEvent, domain.ActionCreate, k.SalesContactID) == nil {
+				c.contract = []domain.Contract{k}
 				c.v.contractID = contractID
 			}
 		}
@@ -110,23 +101,16 @@ func (c *eventContent) fields(f *formModel) []huh.Field {
 			Description("client: "+c.event.ClientName+" · contract #"+itoa(c.event.ContractID)+
 				" · support: "+orDash(c.event.SupportContactName)+"\nyou can change dates, location, attendees and notes"))
 	} else {
-		opts := make([]huh.Option[int64], 0, len(c.contract)+1)
-		for _, k := range c.contract {
-			opts = append(opts, huh.NewOption("#"+itoa(k.ID)+" "+k.ClientName+" · "+domain.FormatAmount(k.TotalAmount), k.ID))
-		}
-		if c.id != 0 && !hasOption(opts, c.v.contractID) {
-			opts = append([]huh.Option[int64]{huh.NewOption("#"+itoa(c.v.contractID)+" "+c.event.ClientName, c.v.contractID)}, opts...)
-		}
-		if c.v.contractID == 0 && len(opts) > 0 {
-			c.v.contractID = opts[0].Value
-		}
-		if len(opts) == 0 {
-			fs = append(fs, huh.NewNote().Title("Contract").Description("no signed contract you may create an event for"))
+		picker := huh.NewSelect[int64]().Key("contract_id").Title("Contract (signed)").Value(&c.v.contractID)
+		if c.searches {
+			fs = append(fs, huh.NewInput().Key("contract_find").Title("Find a contract").
+				Placeholder("part of the client's name, email or company").Value(&c.v.find))
+			picker = picker.Description(joinNote(f.fieldNote("contract_id"), "the first 50 matches")).Height(6).
+				OptionsFunc(func() []huh.Option[int64] { return c.contractOptions(f.sh, c.v.find) }, &c.v.find)
 		} else {
-			fs = append(fs, huh.NewSelect[int64]().Key("contract_id").Title("Contract (signed)").
-				Description(joinNote(f.fieldNote("contract_id"), "/ to filter")).
-				Options(opts...).Height(min(len(opts)+2, 6)).Value(&c.v.contractID))
+			picker = picker.Description(f.fieldNote("contract_id")).Options(contractOptions(c.contract)...)
 		}
+		fs = append(fs, picker)
 		fs = append(fs, huh.NewInput().Key("name").Title("Name").Value(&c.v.name).
 			Description(f.fieldNote("name")).
 			Validate(validator(func(s string) error { _, err := domain.ValidateName("name", "name", s, true); return err })))
@@ -180,15 +164,6 @@ func (c *eventContent) fields(f *formModel) []huh.Field {
 			Options(opts...).Height(min(len(opts)+2, 6)).Value(&c.v.supportID))
 	}
 	return fs
-}
-
-func hasOption(opts []huh.Option[int64], v int64) bool {
-	for _, o := range opts {
-		if o.Value == v {
-			return true
-		}
-	}
-	return false
 }
 
 // errString is a plain validation message.
@@ -266,6 +241,35 @@ func (c *eventContent) merge(fresh any) {
 	mergeField(&c.v.attendees, &c.orig.attendees, next.attendees)
 	mergeField(&c.v.notes, &c.orig.notes, next.notes)
 	mergeField(&c.v.supportID, &c.orig.supportID, next.supportID)
+}
+
+// contractOptions are the picker's lines for contracts.
+func contractOptions(ks []domain.Contract) []huh.Option[int64] {
+	opts := make([]huh.Option[int64], 0, len(ks))
+	for _, k := range ks {
+		opts = append(opts, huh.NewOption("#"+itoa(k.ID)+" "+k.ClientName+" · "+domain.FormatAmount(k.TotalAmount), k.ID))
+	}
+	return opts
+}
+
+// contractOptions asks the database for the signed contracts the user may
+// create an event for whose client matches find, the event's or the tab's
+// contract first. It runs in a command (huh's OptionsFunc).
+func (c *eventContent) contractOptions(sh *shared, find string) []huh.Option[int64] {
+	ks := c.contract
+	found, err := sh.app.Events.EventContracts(sh.ctx, sh.sess, find, searchPickerLimit)
+	if err != nil {
+		return append(contractOptions(ks), huh.NewOption("("+errText(err)+")", int64(0)))
+	}
+	for _, k := range found {
+		if !containsContract(ks, k.ID) {
+			ks = append(ks, k)
+		}
+	}
+	if len(ks) == 0 {
+		return []huh.Option[int64]{huh.NewOption("(no signed contract of yours matches)", int64(0))}
+	}
+	return contractOptions(ks)
 }
 
 func containsContract(ks []domain.Contract, id int64) bool {

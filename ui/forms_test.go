@@ -144,6 +144,7 @@ func TestSalesCreatesEventForOwnContract(t *testing.T) {
 	h.key("n")
 	h.mustSee("New event", "Contract (signed)", "Alice Martin")
 	h.mustNotSee("Support contact")
+	h.key("enter") // find: nothing to type
 	h.key("enter") // the only contract
 	for _, v := range []string{"Summer Gala", "2030-06-01 14:00", "2030-06-01 13:00"} {
 		h.typ(v)

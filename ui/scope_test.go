@@ -179,3 +179,22 @@ func TestClientPickerSearchesTheDatabase(t *testing.T) {
 		t.Fatalf("Zoé's contracts: %+v, %v", p.Items, err)
 	}
 }
+
+func TestEventContractPickerSearchesTheDatabase(t *testing.T) {
+	app := newApp(t)
+	f := newFixture(t, app)
+	many := f.client(t, "Alice Martin", "alice@client.test")
+	for range 55 {
+		f.contract(t, many.ID, 100000, 0, true)
+	}
+	zoe := f.client(t, "Zoé Zimmer", "zoe@client.test")
+	k := f.contract(t, zoe.ID, 4200, 0, true)
+	h := signedInHarness(t, app, f.admin)
+	h.key("3")
+	h.key("n")
+	h.mustSee("New event", "Find a contract", "Alice Martin")
+	h.mustNotSee("Zoé Zimmer")
+	h.typ("zimmer")
+	h.key("enter")
+	h.mustSee("> #" + itoa(k.ID) + " Zoé Zimmer")
+}
