@@ -166,11 +166,7 @@ func openDatabase(ctx context.Context, cfg *config) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	schema := sqliteSchema
-	if db.Dialect() == store.Postgres {
-		schema = postgresSchema
-	}
-	if err := db.Migrate(ctx, schema); err != nil {
+	if err := db.Migrate(ctx, store.SchemaFor(db.Dialect(), postgresSchema, sqliteSchema)); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -369,28 +369,12 @@ func TestQuickFilters(t *testing.T) {
 		contracts := func(q domain.ContractQuery, sess domain.Session) []int64 {
 			t.Helper()
 			p, err := w.app.Contracts.List(w.ctx, sess, q)
-			ok(t, err)
-			var out []int64
-			for _, k := range p.Items {
-				out = append(out, k.ID)
-			}
-			if n := ids(w.app.Contracts.Count(w.ctx, sess, q)); n != len(out) {
-				t.Fatalf("count %d, list %d", n, len(out))
-			}
-			return out
+			return listed(t, p, err, ids(w.app.Contracts.Count(w.ctx, sess, q)), func(k domain.Contract) int64 { return k.ID })
 		}
 		events := func(q domain.EventQuery, sess domain.Session) []int64 {
 			t.Helper()
 			p, err := w.app.Events.List(w.ctx, sess, q)
-			ok(t, err)
-			var out []int64
-			for _, e := range p.Items {
-				out = append(out, e.ID)
-			}
-			if n := ids(w.app.Events.Count(w.ctx, sess, q)); n != len(out) {
-				t.Fatalf("count %d, list %d", n, len(out))
-			}
-			return out
+			return listed(t, p, err, ids(w.app.Events.Count(w.ctx, sess, q)), func(e domain.Event) int64 { return e.ID })
 		}
 		same := func(name string, got []int64, want ...int64) {
 			t.Helper()
@@ -558,4 +542,18 @@ func TestHostileInput(t *testing.T) {
 			}
 		}
 	})
+}
+
+// listed returns the ids of a page, checking that the count agrees.
+func listed[T any](t *testing.T, p domain.Page[T], err error, count int, id func(T) int64) []int64 {
+	t.Helper()
+	ok(t, err)
+	var out []int64
+	for _, item := range p.Items {
+		out = append(out, id(item))
+	}
+	if count != len(out) {
+		t.Fatalf("count %d, list %d", count, len(out))
+	}
+	return out
 }

@@ -246,10 +246,6 @@ func idOrNil(id *int64) any {
 	return *id
 }
 
-// SupportEditable lists the fields a support contact may change on their
-// own events.
-var SupportEditable = []string{"start_at", "end_at", "location", "attendees", "notes"}
-
 // Update edits an event at the version the caller read. Management and
 // admin change anything, including the support contact; a support contact
 // changes only the dates, location, attendees and notes of their events.

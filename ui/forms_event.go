@@ -32,7 +32,7 @@ type eventContent struct {
 	version  int
 	v, orig  eventValues
 	loc      *time.Location
-	limited  bool // support editing: only the SupportEditable fields
+	limited  bool // support editing: only dates, location, attendees and notes
 	searches bool // the contract picker searches the contracts one may create events for
 	event    domain.Event
 	contract []domain.Contract // offered first: the event's or the tab's contract
