@@ -104,6 +104,16 @@ func (tm *term) press(keys ...string) {
 	}
 }
 
+// openFirst switches to a tab, waits until its rows have loaded (the
+// selected row shows want) and then presses key on that row: a key pressed
+// before the page arrives has no row to act on.
+func (tm *term) openFirst(tab, want, key string) {
+	tm.t.Helper()
+	tm.press(tab)
+	tm.waitFor(want)
+	tm.press(key)
+}
+
 // field waits for the form's focus on label, types value and moves on.
 func (tm *term) field(label, value string) {
 	tm.t.Helper()
@@ -254,7 +264,7 @@ func workingDay(t *testing.T, home, dbURL, secret string) {
 
 	// Management: assigns the support contact.
 	tm.login("maud", "maud pass 1")
-	tm.press("3", "e")
+	tm.openFirst("3", `Product launch`, "e")
 	for _, label := range []string{"Contract (signed)", "Name", "Start", "End", "Location", "Attendees", "Notes"} {
 		tm.field(label, "")
 	}
@@ -266,7 +276,7 @@ func workingDay(t *testing.T, home, dbURL, secret string) {
 
 	// Support: edits the notes of their event; deleting is not theirs.
 	tm.login("sue", "sue pass 12")
-	tm.press("3", "e")
+	tm.openFirst("3", `Product launch`, "e")
 	for _, label := range []string{"Start", "End", "Location", "Attendees"} {
 		tm.field(label, "")
 	}
