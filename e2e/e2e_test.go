@@ -264,7 +264,7 @@ func workingDay(t *testing.T, home, dbURL, secret string) {
 
 	// Management: assigns the support contact.
 	tm.login("maud", "maud pass 1")
-	tm.openFirst("3", `Product launch`, "e")
+	tm.openFirst("3", `› +1 Product`, "e")
 	for _, label := range []string{"Contract (signed)", "Name", "Start", "End", "Location", "Attendees", "Notes"} {
 		tm.field(label, "")
 	}
@@ -276,7 +276,7 @@ func workingDay(t *testing.T, home, dbURL, secret string) {
 
 	// Support: edits the notes of their event; deleting is not theirs.
 	tm.login("sue", "sue pass 12")
-	tm.openFirst("3", `Product launch`, "e")
+	tm.openFirst("3", `› +1 Product`, "e")
 	for _, label := range []string{"Start", "End", "Location", "Attendees"} {
 		tm.field(label, "")
 	}
