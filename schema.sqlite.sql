@@ -186,9 +186,13 @@ CREATE TABLE IF NOT EXISTS audit_log (
     entity    TEXT        NOT NULL CHECK (entity IN ('user', 'client', 'contract', 'event')),
     entity_id INTEGER     NOT NULL,
     action    TEXT        NOT NULL CHECK (action IN ('create', 'update', 'delete')),
-    changes   TEXT        NOT NULL DEFAULT '{}'
+    changes   TEXT        NOT NULL DEFAULT '{}',
+    -- The key a client sent with a create: a retry of that create finds the
+    -- record it made here instead of making a second one.
+    request_key TEXT      CHECK (length(request_key) BETWEEN 1 AND 64)
 );
 CREATE INDEX IF NOT EXISTS audit_log_entity_idx ON audit_log (entity, entity_id, id);
+CREATE UNIQUE INDEX IF NOT EXISTS audit_log_request_key_idx ON audit_log (request_key);
 
 INSERT INTO roles (name, label) VALUES
     ('admin', 'Administrator'),

@@ -202,11 +202,21 @@ func (ch changes) fields() []string {
 
 // audit writes one audit row in the same transaction as the change.
 func (c *core) audit(ctx context.Context, q Queries, actor User, entity Entity, id int64, action Action, ch changes) error {
+	return c.writeAudit(ctx, q, actor, entity, id, action, ch, "")
+}
+
+// auditCreate is audit for a create sent under a request key ("" for none):
+// the key is kept with the row, and a second create under it cannot commit.
+func (c *core) auditCreate(ctx context.Context, q Queries, actor User, entity Entity, id int64, ch changes, key string) error {
+	return c.writeAudit(ctx, q, actor, entity, id, ActionCreate, ch, key)
+}
+
+func (c *core) writeAudit(ctx context.Context, q Queries, actor User, entity Entity, id int64, action Action, ch changes, key string) error {
 	body, err := json.Marshal(ch)
 	if err != nil {
 		return fmt.Errorf("domain: audit %s %d: %w", entity, id, err)
 	}
-	var actorID *int64
+	var actorID, requestKey = (*int64)(nil), (*string)(nil)
 	name := actor.Username
 	if actor.ID != 0 {
 		actorID = &actor.ID
@@ -214,10 +224,55 @@ func (c *core) audit(ctx context.Context, q Queries, actor User, entity Entity, 
 	if name == "" {
 		name = "system"
 	}
+	if key != "" {
+		requestKey = &key
+	}
 	return q.InsertAudit(ctx, &AuditEntry{
 		ActorID: actorID, Actor: name, At: c.stamp(),
-		Entity: entity, EntityID: id, Action: action, Changes: string(body),
+		Entity: entity, EntityID: id, Action: action, Changes: string(body), RequestKey: requestKey,
 	})
+}
+
+// maxRequestKey bounds a request key, as the schema does.
+const maxRequestKey = 64
+
+// validRequestKey: 1 to 64 letters, digits, '-' or '_'.
+func validRequestKey(key string) bool {
+	if len(key) == 0 || len(key) > maxRequestKey {
+		return false
+	}
+	for _, r := range key {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// replayed answers a create sent again under the key of one that already
+// committed (its answer was lost on the way, and the form was saved again):
+// it returns the record that create made, found with get, and true. A new
+// or empty key returns false, and the create goes ahead.
+func replayed[T any](ctx context.Context, q Queries, actor User, entity Entity, key string, get func(context.Context, int64) (T, error)) (T, bool, error) {
+	var zero T
+	if key == "" {
+		return zero, false, nil
+	}
+	if !validRequestKey(key) {
+		return zero, false, invalid("", "the request key is not valid")
+	}
+	a, err := q.AuditByRequestKey(ctx, key)
+	if errors.Is(err, ErrNotFound) {
+		return zero, false, nil
+	}
+	if err != nil {
+		return zero, false, err
+	}
+	if a.ActorID == nil || *a.ActorID != actor.ID || a.Entity != entity || a.Action != ActionCreate {
+		return zero, false, invalid("", "the request key was already used for another change")
+	}
+	rec, err := get(ctx, a.EntityID)
+	return rec, err == nil, err
 }
 
 // AuditTrail returns the audit rows of one record, newest first, to anyone

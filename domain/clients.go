@@ -14,6 +14,10 @@ type ClientInput struct {
 	// SalesContactID is chosen by an administrator only; a sales person
 	// creating a client becomes its sales contact and leaves it 0.
 	SalesContactID int64
+	// RequestKey, when set, makes a create safe to send again: a create
+	// under a key that already made a record returns that record. A form
+	// keeps one key from opening to saving.
+	RequestKey string
 }
 
 // ClientDetail is a client with its contracts and events.
@@ -123,6 +127,10 @@ func (s *ClientService) Create(ctx context.Context, sess Session, in ClientInput
 		if err != nil {
 			return err
 		}
+		if prev, ok, err := replayed(ctx, q, actor, EntityClient, in.RequestKey, q.Client); ok || err != nil {
+			out = prev
+			return err
+		}
 		c, err := validateClient(in)
 		if err != nil {
 			return err
@@ -152,7 +160,7 @@ func (s *ClientService) Create(ctx context.Context, sess Session, in ClientInput
 		ch.set("phone", nil, c.Phone)
 		ch.set("company_name", nil, c.CompanyName)
 		ch.set("sales_contact_id", nil, c.SalesContactID)
-		if err := s.c.audit(ctx, q, actor, EntityClient, c.ID, ActionCreate, ch); err != nil {
+		if err := s.c.auditCreate(ctx, q, actor, EntityClient, c.ID, ch, in.RequestKey); err != nil {
 			return err
 		}
 		out, err = q.Client(ctx, c.ID)

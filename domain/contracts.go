@@ -11,6 +11,10 @@ type ContractInput struct {
 	TotalAmount int64
 	AmountDue   int64
 	Signed      bool
+	// RequestKey, when set, makes a create safe to send again: a create
+	// under a key that already made a record returns that record. A form
+	// keeps one key from opening to saving.
+	RequestKey string
 }
 
 // ContractDetail is a contract with its events.
@@ -97,10 +101,14 @@ func existingClient(ctx context.Context, q Queries, id int64) (Client, error) {
 func (s *ContractService) Create(ctx context.Context, sess Session, in ContractInput) (Contract, error) {
 	var out Contract
 	var actor User
+	var replay bool
 	err := s.c.store.InTx(ctx, func(q Queries) error {
 		var err error
 		actor, err = s.c.authorize(ctx, q, sess, EntityContract, ActionCreate)
 		if err != nil {
+			return err
+		}
+		if out, replay, err = replayed(ctx, q, actor, EntityContract, in.RequestKey, q.Contract); replay || err != nil {
 			return err
 		}
 		if _, err := existingClient(ctx, q, in.ClientID); err != nil {
@@ -122,13 +130,13 @@ func (s *ContractService) Create(ctx context.Context, sess Session, in ContractI
 		ch.set("total_amount", nil, c.TotalAmount)
 		ch.set("amount_due", nil, c.AmountDue)
 		ch.set("signed", nil, c.Signed)
-		if err := s.c.audit(ctx, q, actor, EntityContract, c.ID, ActionCreate, ch); err != nil {
+		if err := s.c.auditCreate(ctx, q, actor, EntityContract, c.ID, ch, in.RequestKey); err != nil {
 			return err
 		}
 		out, err = q.Contract(ctx, c.ID)
 		return err
 	})
-	if err == nil && out.Signed {
+	if err == nil && out.Signed && !replay {
 		s.c.notifySigned(actor, out)
 	}
 	return out, err

@@ -124,4 +124,6 @@ type AuditEntry struct {
 	EntityID int64     `db:"entity_id"`
 	Action   Action    `db:"action"`
 	Changes  string    `db:"changes"`
+	// RequestKey is the key a create was sent with, if any.
+	RequestKey *string `db:"request_key"`
 }

@@ -16,6 +16,10 @@ type EventInput struct {
 	Attendees        int
 	Notes            string
 	SupportContactID *int64 // nil: nobody; set by management and admin only
+	// RequestKey, when set, makes a create safe to send again: a create
+	// under a key that already made a record returns that record. A form
+	// keeps one key from opening to saving.
+	RequestKey string
 }
 
 // EventDetail is an event with its contract and client.
@@ -197,6 +201,10 @@ func (s *EventService) Create(ctx context.Context, sess Session, in EventInput) 
 		if err != nil {
 			return err
 		}
+		if prev, ok, err := replayed(ctx, q, actor, EntityEvent, in.RequestKey, q.Event); ok || err != nil {
+			out = prev
+			return err
+		}
 		e, err := validateEvent(in)
 		if err != nil {
 			return err
@@ -230,7 +238,7 @@ func (s *EventService) Create(ctx context.Context, sess Session, in EventInput) 
 		ch.set("location", nil, e.Location)
 		ch.set("attendees", nil, e.Attendees)
 		ch.set("notes", nil, e.Notes)
-		if err := s.c.audit(ctx, q, actor, EntityEvent, e.ID, ActionCreate, ch); err != nil {
+		if err := s.c.auditCreate(ctx, q, actor, EntityEvent, e.ID, ch, in.RequestKey); err != nil {
 			return err
 		}
 		out, err = q.Event(ctx, e.ID)

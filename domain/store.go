@@ -77,6 +77,9 @@ type Queries interface {
 
 	InsertAudit(ctx context.Context, a *AuditEntry) error
 	ListAudit(ctx context.Context, entity Entity, id int64) ([]AuditEntry, error)
+	// AuditByRequestKey finds the entry of the create made under a request
+	// key, or fails with ErrNotFound.
+	AuditByRequestKey(ctx context.Context, key string) (AuditEntry, error)
 }
 
 // Cursor marks a row in a sorted list: the value of the sort column and the

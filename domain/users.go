@@ -14,6 +14,9 @@ type NewUser struct {
 	Email          string
 	Role           Role
 	Password       string
+	// RequestKey, when set, makes a create safe to send again: see
+	// ClientInput.RequestKey.
+	RequestKey string
 }
 
 // UserChanges is what editing a user takes: the full new state of the
@@ -127,10 +130,14 @@ func (s *UserService) CanManage(actor, target User, action Action) error {
 // Create adds a user.
 func (s *UserService) Create(ctx context.Context, sess Session, in NewUser) (User, error) {
 	var actor, created User
+	var replay bool
 	err := s.c.store.InTx(ctx, func(q Queries) error {
 		var err error
 		actor, err = s.c.authorize(ctx, q, sess, EntityUser, ActionCreate)
 		if err != nil {
+			return err
+		}
+		if created, replay, err = replayed(ctx, q, actor, EntityUser, in.RequestKey, q.User); replay || err != nil {
 			return err
 		}
 		if in.Role == RoleAdmin && actor.Role != RoleAdmin {
@@ -142,7 +149,9 @@ func (s *UserService) Create(ctx context.Context, sess Session, in NewUser) (Use
 	if err != nil {
 		return User{}, err
 	}
-	s.c.notifyCreated(actor, created)
+	if !replay {
+		s.c.notifyCreated(actor, created)
+	}
 	return created, nil
 }
 
@@ -192,7 +201,7 @@ func (c *core) insertUser(ctx context.Context, q Queries, actor User, in NewUser
 	ch.set("email", nil, u.Email)
 	ch.set("role", nil, string(u.Role))
 	ch.set("active", nil, u.Active)
-	return u, c.audit(ctx, q, actor, EntityUser, u.ID, ActionCreate, ch)
+	return u, c.auditCreate(ctx, q, actor, EntityUser, u.ID, ch, in.RequestKey)
 }
 
 // Update edits a user, at the version the caller read. Only an administrator

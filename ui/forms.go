@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"strings"
 	"sync/atomic"
@@ -14,6 +15,12 @@ import (
 
 	"github.com/epicevents/epic-tui/domain"
 )
+
+// requestKey is the key a form sends with every save of a new record, from
+// the moment it opens. When a save committed but its answer was lost (the
+// connection dropped on the way back), saving again returns the record the
+// first save made instead of making a second one.
+func requestKey() string { return rand.Text() }
 
 // formContent is what one form asks and saves. Its fields bind to values the
 // content owns (huh's Value(&v)), so when a failed submit rebuilds the form,

@@ -22,13 +22,14 @@ type clientContent struct {
 	version int
 	v, orig clientValues
 	sales   []domain.User // the picker's choices; nil hides it
+	key     string        // sent with every save of a new record: see requestKey
 }
 
 // clientForm loads what the client form needs.
 func clientForm(sh *shared, item any) formLoader {
 	app, isAdmin := sh.app, sh.user.Role == domain.RoleAdmin
 	return func(ctx context.Context, sess domain.Session) (formContent, error) {
-		c := &clientContent{}
+		c := &clientContent{key: requestKey()}
 		if item != nil {
 			d, err := app.Clients.Get(ctx, sess, item.(domain.Client).ID)
 			if err != nil {
@@ -92,7 +93,7 @@ func (c *clientContent) fields(f *formModel) []huh.Field {
 func (c *clientContent) input() domain.ClientInput {
 	return domain.ClientInput{
 		FullName: c.v.fullName, Email: c.v.email, Phone: c.v.phone, CompanyName: c.v.company,
-		SalesContactID: c.v.salesID,
+		SalesContactID: c.v.salesID, RequestKey: c.key,
 	}
 }
 

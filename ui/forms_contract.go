@@ -25,6 +25,7 @@ type contractContent struct {
 	version int
 	v, orig contractValues
 	clients []domain.Client // offered first: the contract's or the tab's client
+	key     string          // sent with every save of a new record: see requestKey
 }
 
 // searchPickerLimit bounds the choices a picker that searches the database
@@ -38,7 +39,7 @@ const searchPickerLimit = 50
 func contractForm(sh *shared, item any, clientID int64) formLoader {
 	app := sh.app
 	return func(ctx context.Context, sess domain.Session) (formContent, error) {
-		c := &contractContent{}
+		c := &contractContent{key: requestKey()}
 		if item != nil {
 			d, err := app.Contracts.Get(ctx, sess, item.(domain.Contract).ID)
 			if err != nil {
@@ -153,7 +154,7 @@ func (c *contractContent) input() (domain.ContractInput, error) {
 			return domain.ContractInput{}, err
 		}
 	}
-	return domain.ContractInput{ClientID: c.v.clientID, TotalAmount: total, AmountDue: due, Signed: c.v.signed}, nil
+	return domain.ContractInput{ClientID: c.v.clientID, TotalAmount: total, AmountDue: due, Signed: c.v.signed, RequestKey: c.key}, nil
 }
 
 func (c *contractContent) submit(ctx context.Context, app *domain.App, sess domain.Session, _ *time.Location) (any, error) {

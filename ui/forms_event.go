@@ -36,6 +36,7 @@ type eventContent struct {
 	searches bool // the contract picker searches the contracts one may create events for
 	event    domain.Event
 	contract []domain.Contract // offered first: the event's or the tab's contract
+	key      string            // sent with every save of a new record: see requestKey
 	support  []domain.User     // nil hides the support picker
 }
 
@@ -48,7 +49,7 @@ func eventForm(sh *shared, item any, contractID int64) formLoader {
 	return func(ctx context.Context, sess domain.Session) (formContent, error) {
 		// Management edits events but creates none: it may not search the
 		// contracts events are made for, and keeps the event's own.
-		c := &eventContent{loc: loc, limited: item != nil && !assigns,
+		c := &eventContent{loc: loc, limited: item != nil && !assigns, key: requestKey(),
 			searches: app.CanAny(actor, domain.EntityEvent, domain.ActionCreate)}
 		if item != nil {
 			d, err := app.Events.Get(ctx, sess, item.(domain.Event).ID)
@@ -197,7 +198,7 @@ func (c *eventContent) input() (domain.EventInput, error) {
 		return domain.EventInput{}, err
 	}
 	in := domain.EventInput{
-		ContractID: c.v.contractID, Name: c.v.name, StartAt: start, EndAt: end,
+		ContractID: c.v.contractID, Name: c.v.name, StartAt: start, EndAt: end, RequestKey: c.key,
 		Location: c.v.location, Attendees: n, Notes: c.v.notes,
 	}
 	switch {

@@ -3,10 +3,13 @@ package ui
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/epicevents/epic-tui/domain"
+	"github.com/epicevents/epic-tui/store"
+	"github.com/epicevents/epic-tui/store/storetest"
 )
 
 func TestEditConflictReloadsAndKeepsEdits(t *testing.T) {
@@ -165,4 +168,49 @@ func TestSalesCreatesEventForOwnContract(t *testing.T) {
 	}
 	h.key("enter") // notes: submit
 	h.mustSee("event Summer Gala created", "Summer Gala", "Lyon")
+}
+
+// lostAnswers is a real store whose next writes commit but whose answers
+// are lost on the way back, as when the connection drops just after COMMIT.
+type lostAnswers struct {
+	*store.DB
+	lose atomic.Int32 // answers still to lose
+}
+
+func (s *lostAnswers) InTx(ctx context.Context, fn func(q domain.Queries) error) error {
+	err := s.DB.InTx(ctx, fn)
+	if err == nil && s.lose.Add(-1) >= 0 {
+		return domain.NewError(domain.ErrUnavailable, "", "the database cannot be reached: connection reset by peer")
+	}
+	return err
+}
+
+// A save that committed but whose answer never came back looks failed; the
+// person saves again, and still gets one contract, not two.
+func TestSavingAgainAfterALostAnswerMakesOneRecord(t *testing.T) {
+	db := &lostAnswers{DB: storetest.OpenSQLite(t)}
+	app := appOn(t, db)
+	f := newFixture(t, app)
+	f.client(t, "Alice Martin", "alice@client.test")
+	h := signedInHarness(t, app, f.admin)
+	h.key("2")
+	h.key("n")
+	h.mustSee("New contract", "> Alice Martin")
+	h.key("enter") // find: nothing to type
+	h.key("enter") // the only client
+	h.typ("1200")
+	h.key("enter")
+	h.key("enter") // due: the total
+	db.lose.Store(1)
+	h.key("enter") // signed: no; saves
+	h.mustSee("New contract", "cannot be reached", "1200")
+
+	for range 5 { // through the kept values to save again
+		h.key("enter")
+	}
+	h.mustSee("created", "1/1")
+	n, err := app.Contracts.Count(context.Background(), f.adminSess, domain.ContractQuery{})
+	if err != nil || n != 1 {
+		t.Fatalf("%d contracts after saving one form twice (%v), want 1", n, err)
+	}
 }

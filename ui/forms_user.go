@@ -24,13 +24,14 @@ type userContent struct {
 	v, orig           userValues
 	roles             []domain.Role
 	password, confirm string
+	key               string // sent with every save of a new record: see requestKey
 }
 
 // userForm loads what the user form needs.
 func userForm(sh *shared, item any) formLoader {
 	app, actor := sh.app, sh.user
 	return func(ctx context.Context, sess domain.Session) (formContent, error) {
-		c := &userContent{roles: app.Users.AssignableRoles(actor), v: userValues{active: true}}
+		c := &userContent{roles: app.Users.AssignableRoles(actor), v: userValues{active: true}, key: requestKey()}
 		if item != nil {
 			d, err := app.Users.Get(ctx, sess, item.(domain.User).ID)
 			if err != nil {
@@ -110,7 +111,7 @@ func (c *userContent) submit(ctx context.Context, app *domain.App, sess domain.S
 		}
 		return app.Users.Create(ctx, sess, domain.NewUser{
 			EmployeeNumber: c.v.employeeNumber, FullName: c.v.fullName, Username: c.v.username,
-			Email: c.v.email, Role: c.v.role, Password: c.password,
+			Email: c.v.email, Role: c.v.role, Password: c.password, RequestKey: c.key,
 		})
 	}
 	return app.Users.Update(ctx, sess, c.id, c.version, domain.UserChanges{
