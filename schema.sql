@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS users (
     failed_logins      INTEGER     NOT NULL DEFAULT 0 CHECK (failed_logins >= 0),
     locked_until       TIMESTAMPTZ,
     search_text        TEXT        NOT NULL DEFAULT '',
+    sort_name          TEXT        NOT NULL DEFAULT '', -- full_name folded: lists sort by it
     created_at         TIMESTAMPTZ NOT NULL,
     updated_at         TIMESTAMPTZ NOT NULL,
     version            INTEGER     NOT NULL DEFAULT 1 CHECK (version > 0),
@@ -55,7 +56,7 @@ CREATE TABLE IF NOT EXISTS users (
     CONSTRAINT users_email_key UNIQUE (email)
 );
 CREATE INDEX IF NOT EXISTS users_role_idx ON users (role, id);
-CREATE INDEX IF NOT EXISTS users_full_name_idx ON users (full_name, id);
+CREATE INDEX IF NOT EXISTS users_sort_name_idx ON users (sort_name, id);
 
 CREATE TABLE IF NOT EXISTS clients (
     id               BIGSERIAL PRIMARY KEY,
@@ -66,14 +67,16 @@ CREATE TABLE IF NOT EXISTS clients (
     sales_contact_id BIGINT      NOT NULL REFERENCES users (id),
     search_text      TEXT        NOT NULL DEFAULT '',
     search_all       TEXT        NOT NULL DEFAULT '',
+    sort_name        TEXT        NOT NULL DEFAULT '', -- full_name folded: lists sort by it
+    sort_company     TEXT        NOT NULL DEFAULT '', -- company_name folded
     created_at       TIMESTAMPTZ NOT NULL,
     updated_at       TIMESTAMPTZ NOT NULL,
     version          INTEGER     NOT NULL DEFAULT 1 CHECK (version > 0),
     CONSTRAINT clients_email_key UNIQUE (email)
 );
 CREATE INDEX IF NOT EXISTS clients_sales_contact_idx ON clients (sales_contact_id, id);
-CREATE INDEX IF NOT EXISTS clients_full_name_idx ON clients (full_name, id);
-CREATE INDEX IF NOT EXISTS clients_company_name_idx ON clients (company_name, id);
+CREATE INDEX IF NOT EXISTS clients_sort_name_idx ON clients (sort_name, id);
+CREATE INDEX IF NOT EXISTS clients_sort_company_idx ON clients (sort_company, id);
 CREATE INDEX IF NOT EXISTS clients_updated_at_idx ON clients (updated_at, id);
 
 CREATE TABLE IF NOT EXISTS contracts (
@@ -107,6 +110,8 @@ CREATE TABLE IF NOT EXISTS events (
     notes              TEXT        NOT NULL DEFAULT '' CHECK (length(notes) <= 2000),
     search_text        TEXT        NOT NULL DEFAULT '',
     search_all         TEXT        NOT NULL DEFAULT '',
+    sort_name          TEXT        NOT NULL DEFAULT '', -- name folded: lists sort by it
+    sort_location      TEXT        NOT NULL DEFAULT '', -- location folded
     created_at         TIMESTAMPTZ NOT NULL,
     updated_at         TIMESTAMPTZ NOT NULL,
     version            INTEGER     NOT NULL DEFAULT 1 CHECK (version > 0),
@@ -115,7 +120,7 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_contract_idx ON events (contract_id, id);
 CREATE INDEX IF NOT EXISTS events_support_idx ON events (support_contact_id, id);
 CREATE INDEX IF NOT EXISTS events_start_idx ON events (start_at, id);
-CREATE INDEX IF NOT EXISTS events_name_idx ON events (name, id);
+CREATE INDEX IF NOT EXISTS events_sort_name_idx ON events (sort_name, id);
 
 -- Search. search_text is a row's own folded text; search_all adds the text of
 -- the rows it shows (a client's sales contact; a contract's client and sales

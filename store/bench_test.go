@@ -115,10 +115,10 @@ func bulkLoad(b *testing.B, db *store.DB, n int) {
 		var id int64
 		text := domain.SearchText(u.EmployeeNumber, u.FullName, u.Username, u.Email, string(u.Role))
 		err := tx.QueryRow(tx.Rebind(`INSERT INTO users (employee_number, full_name, username, email,
-			role, active, password_hash, tokens_valid_after, search_text, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			role, active, password_hash, tokens_valid_after, search_text, sort_name, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 			u.EmployeeNumber, u.FullName, u.Username, u.Email, string(u.Role), true, testHash,
-			baseTime.UTC(), text, baseTime.UTC(), baseTime.UTC()).Scan(&id)
+			baseTime.UTC(), text, domain.Fold(u.FullName), baseTime.UTC(), baseTime.UTC()).Scan(&id)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -133,7 +133,7 @@ func bulkLoad(b *testing.B, db *store.DB, n int) {
 	// the texts of the rows it shows.
 	at := baseTime.UTC()
 	clientText := make([]string, n) // search_text by index
-	insertMany(b, tx, "clients", "full_name, email, phone, company_name, sales_contact_id, search_text, search_all, created_at, updated_at", n,
+	insertMany(b, tx, "clients", "full_name, email, phone, company_name, sales_contact_id, search_text, search_all, sort_name, sort_company, created_at, updated_at", n,
 		func(i int) []any {
 			name := fmt.Sprintf("Client %s %d", words[i%len(words)], i)
 			if i == n/2 {
@@ -143,7 +143,7 @@ func bulkLoad(b *testing.B, db *store.DB, n int) {
 			sale := sales[i%len(sales)]
 			clientText[i] = domain.SearchText(name, email, "+33102030405", company)
 			return []any{name, email, "+33102030405", company, sale, clientText[i],
-				clientText[i] + " " + userText[sale], at, at.Add(time.Duration(i) * time.Second)}
+				clientText[i] + " " + userText[sale], domain.Fold(name), domain.Fold(company), at, at.Add(time.Duration(i) * time.Second)}
 		})
 	var clients []int64
 	if err := tx.Select(&clients, `SELECT id FROM clients ORDER BY id`); err != nil {
@@ -164,7 +164,7 @@ func bulkLoad(b *testing.B, db *store.DB, n int) {
 	if err := tx.Select(&contracts, `SELECT id FROM contracts ORDER BY id`); err != nil {
 		b.Fatal(err)
 	}
-	insertMany(b, tx, "events", "name, contract_id, support_contact_id, start_at, end_at, location, attendees, notes, search_text, search_all, created_at, updated_at", n,
+	insertMany(b, tx, "events", "name, contract_id, support_contact_id, start_at, end_at, location, attendees, notes, search_text, search_all, sort_name, sort_location, created_at, updated_at", n,
 		func(i int) []any {
 			name, location := "Event "+words[i%len(words)], "Hall "+words[(i/3)%len(words)]
 			var sup *int64
@@ -176,7 +176,7 @@ func bulkLoad(b *testing.B, db *store.DB, n int) {
 			start := at.Add(time.Duration(i) * time.Hour)
 			text := domain.SearchText(name, location, "")
 			return []any{name, contracts[i], sup, start, start.Add(2 * time.Hour), location, i % 300, "",
-				text, text + " " + clientText[i] + " " + supText, at, at}
+				text, text + " " + clientText[i] + " " + supText, domain.Fold(name), domain.Fold(location), at, at}
 		})
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)

@@ -19,10 +19,10 @@ var clientSearch = searchable{text: "clients.search_all", id: "clients.id", fts:
 // clientSorts are the expressions behind domain.ClientSorts.
 var clientSorts = map[string]sortKey{
 	"id":            {expr: "clients.id", indexed: true},
-	"full_name":     {expr: "clients.full_name", indexed: true},
-	"company_name":  {expr: "clients.company_name", indexed: true},
+	"full_name":     {expr: "clients.sort_name", indexed: true},
+	"company_name":  {expr: "clients.sort_company", indexed: true},
 	"email":         {expr: "clients.email", indexed: true},
-	"sales_contact": {expr: "sales.full_name"},
+	"sales_contact": {expr: "sales.sort_name"},
 	"updated_at":    {expr: "clients.updated_at", indexed: true},
 }
 
@@ -99,11 +99,11 @@ func (q queries) InsertClient(ctx context.Context, c *domain.Client) error {
 	err := q.atomic(ctx, func(q queries) error {
 		var err error
 		id, err = q.insert(ctx, `INSERT INTO clients (full_name, email, phone, company_name,
-				sales_contact_id, search_text, created_at, updated_at, version)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
+				sales_contact_id, search_text, sort_name, sort_company, created_at, updated_at, version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
 			RETURNING id`,
 			c.FullName, c.Email, c.Phone, c.CompanyName, c.SalesContactID, clientSearchText(c),
-			created, updated)
+			domain.Fold(c.FullName), domain.Fold(c.CompanyName), created, updated)
 		if err != nil {
 			return err
 		}
@@ -122,11 +122,11 @@ func (q queries) UpdateClient(ctx context.Context, c *domain.Client) error {
 	at := now()
 	err := q.atomic(ctx, func(q queries) error {
 		n, err := q.exec(ctx, `UPDATE clients SET full_name = ?, email = ?, phone = ?,
-				company_name = ?, sales_contact_id = ?, search_text = ?,
+				company_name = ?, sales_contact_id = ?, search_text = ?, sort_name = ?, sort_company = ?,
 				version = version + 1, updated_at = ?
 			WHERE id = ? AND version = ?`,
 			c.FullName, c.Email, c.Phone, c.CompanyName, c.SalesContactID, clientSearchText(c),
-			at, c.ID, c.Version)
+			domain.Fold(c.FullName), domain.Fold(c.CompanyName), at, c.ID, c.Version)
 		if err == nil && n == 0 {
 			err = q.missed(ctx, "clients", "client", c.ID)
 		}

@@ -24,7 +24,7 @@ var contractSearch = searchable{text: "contracts.search_all", id: "contracts.id"
 // contractSorts are the expressions behind domain.ContractSorts.
 var contractSorts = map[string]sortKey{
 	"id":           {expr: "contracts.id", indexed: true},
-	"client":       {expr: "clients.full_name"},
+	"client":       {expr: "clients.sort_name"},
 	"total_amount": {expr: "contracts.total_amount", indexed: true},
 	"amount_due":   {expr: "contracts.amount_due", indexed: true},
 	"signed":       {expr: "contracts.signed", boolean: true},

@@ -25,10 +25,10 @@ var eventSearch = searchable{text: "events.search_all", id: "events.id", fts: "e
 // eventSorts are the expressions behind domain.EventSorts.
 var eventSorts = map[string]sortKey{
 	"id":        {expr: "events.id", indexed: true},
-	"name":      {expr: "events.name", indexed: true},
-	"client":    {expr: "clients.full_name"},
+	"name":      {expr: "events.sort_name", indexed: true},
+	"client":    {expr: "clients.sort_name"},
 	"start_at":  {expr: "events.start_at", indexed: true},
-	"location":  {expr: "events.location"},
+	"location":  {expr: "events.sort_location"},
 	"attendees": {expr: "events.attendees"},
 }
 
@@ -124,11 +124,12 @@ func (q queries) InsertEvent(ctx context.Context, e *domain.Event) error {
 	err := q.atomic(ctx, func(q queries) error {
 		var err error
 		id, err = q.insert(ctx, `INSERT INTO events (name, contract_id, support_contact_id, start_at,
-				end_at, location, attendees, notes, search_text, created_at, updated_at, version)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+				end_at, location, attendees, notes, search_text, sort_name, sort_location,
+				created_at, updated_at, version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
 			RETURNING id`,
 			e.Name, e.ContractID, e.SupportContactID, start, end, e.Location, e.Attendees, e.Notes,
-			eventSearchText(e), created, updated)
+			eventSearchText(e), domain.Fold(e.Name), domain.Fold(e.Location), created, updated)
 		if err != nil {
 			return err
 		}
@@ -149,10 +150,10 @@ func (q queries) UpdateEvent(ctx context.Context, e *domain.Event) error {
 	err := q.atomic(ctx, func(q queries) error {
 		n, err := q.exec(ctx, `UPDATE events SET name = ?, contract_id = ?, support_contact_id = ?,
 				start_at = ?, end_at = ?, location = ?, attendees = ?, notes = ?, search_text = ?,
-				version = version + 1, updated_at = ?
+				sort_name = ?, sort_location = ?, version = version + 1, updated_at = ?
 			WHERE id = ? AND version = ?`,
 			e.Name, e.ContractID, e.SupportContactID, start, end, e.Location, e.Attendees, e.Notes,
-			eventSearchText(e), at, e.ID, e.Version)
+			eventSearchText(e), domain.Fold(e.Name), domain.Fold(e.Location), at, e.ID, e.Version)
 		if err == nil && n == 0 {
 			err = q.missed(ctx, "events", "event", e.ID)
 		}

@@ -398,3 +398,65 @@ func checkCount(t *testing.T, what string, got, want int) {
 		t.Errorf("%s: %d, want %d", what, got, want)
 	}
 }
+
+// Names sort as people read them: case and accents do not move a name to
+// the end of the list.
+func TestNamesSortIgnoringCaseAndAccents(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		names := []string{"Zoé Zola", "alice Martin", "Éloïse Roux", "Bob Stone", "Émile Abel"}
+		want := []string{"alice Martin", "Bob Stone", "Éloïse Roux", "Émile Abel", "Zoé Zola"}
+		inTx(t, db, func(q domain.Queries) {
+			u := domain.User{EmployeeNumber: "E1", FullName: "Sam Sales", Username: "sam", Email: "sam@epic.test",
+				Role: domain.RoleSales, Active: true, PasswordHash: testHash, TokensValidAfter: baseTime}
+			if err := q.InsertUser(ctx, &u); err != nil {
+				t.Fatal(err)
+			}
+			for i, name := range names {
+				c := domain.Client{FullName: name, Email: fmt.Sprintf("c%d@c.test", i), Phone: "+33102030405",
+					CompanyName: name + " SA", SalesContactID: u.ID}
+				if err := q.InsertClient(ctx, &c); err != nil {
+					t.Fatal(err)
+				}
+				k := domain.Contract{ClientID: c.ID, TotalAmount: 100, AmountDue: 0, Signed: true, SignedAt: &baseTime}
+				if err := q.InsertContract(ctx, &k); err != nil {
+					t.Fatal(err)
+				}
+				e := domain.Event{Name: name, ContractID: k.ID, StartAt: baseTime, EndAt: baseTime.Add(time.Hour),
+					Location: name}
+				if err := q.InsertEvent(ctx, &e); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+		for _, desc := range []bool{false, true} {
+			expect := slices.Clone(want)
+			if desc {
+				slices.Reverse(expect)
+			}
+			check := func(what string, got []string, err error) {
+				t.Helper()
+				if err != nil || !slices.Equal(got, expect) {
+					t.Errorf("%s desc=%v: %q, %v; want %q", what, desc, got, err, expect)
+				}
+			}
+			for _, sort := range []string{"full_name", "company_name"} {
+				p, err := db.ListClients(ctx, domain.ClientQuery{PageQuery: domain.PageQuery{Sort: sort, Desc: desc}})
+				check("clients by "+sort, collectNames(p.Items, func(c domain.Client) string { return c.FullName }), err)
+			}
+			cp, err := db.ListContracts(ctx, domain.ContractQuery{PageQuery: domain.PageQuery{Sort: "client", Desc: desc}})
+			check("contracts by client", collectNames(cp.Items, func(k domain.Contract) string { return k.ClientName }), err)
+			for _, sort := range []string{"name", "location", "client"} {
+				p, err := db.ListEvents(ctx, domain.EventQuery{PageQuery: domain.PageQuery{Sort: sort, Desc: desc}})
+				check("events by "+sort, collectNames(p.Items, func(e domain.Event) string { return e.Name }), err)
+			}
+		}
+	})
+}
+
+func collectNames[T any](items []T, name func(T) string) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = name(it)
+	}
+	return out
+}

@@ -16,7 +16,7 @@ const userColumns = `users.id, users.employee_number, users.full_name, users.use
 var userSorts = map[string]sortKey{
 	"id":              {expr: "users.id"},
 	"employee_number": {expr: "users.employee_number"},
-	"full_name":       {expr: "users.full_name"},
+	"full_name":       {expr: "users.sort_name"},
 	"username":        {expr: "users.username"},
 	"email":           {expr: "users.email"},
 	"role":            {expr: "users.role"},
@@ -132,12 +132,12 @@ func (q queries) InsertUser(ctx context.Context, u *domain.User) error {
 	tokens, locked := dbTime(u.TokensValidAfter), dbTimePtr(u.LockedUntil)
 	id, err := q.insert(ctx, `INSERT INTO users (employee_number, full_name, username, email, role,
 			active, password_hash, tokens_valid_after, failed_logins, locked_until, search_text,
-			created_at, updated_at, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+			sort_name, created_at, updated_at, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
 		RETURNING id`,
 		u.EmployeeNumber, u.FullName, u.Username, u.Email, string(u.Role),
 		u.Active, u.PasswordHash, tokens, u.FailedLogins, locked, userSearchText(u),
-		created, updated)
+		domain.Fold(u.FullName), created, updated)
 	if err != nil {
 		return wrap(fmt.Sprintf("insert user %q", u.Username), err)
 	}
@@ -161,11 +161,11 @@ func (q queries) UpdateUser(ctx context.Context, u *domain.User) error {
 		}
 		n, err := q.exec(ctx, `UPDATE users SET employee_number = ?, full_name = ?, username = ?,
 				email = ?, role = ?, active = ?, password_hash = ?, tokens_valid_after = ?,
-				failed_logins = ?, locked_until = ?, search_text = ?,
+				failed_logins = ?, locked_until = ?, search_text = ?, sort_name = ?,
 				version = version + 1, updated_at = ?
 			WHERE id = ? AND version = ?`,
 			u.EmployeeNumber, u.FullName, u.Username, u.Email, string(u.Role), u.Active,
-			u.PasswordHash, tokens, u.FailedLogins, locked, text,
+			u.PasswordHash, tokens, u.FailedLogins, locked, text, domain.Fold(u.FullName),
 			at, u.ID, u.Version)
 		if err == nil && n == 0 {
 			err = q.missed(ctx, "users", "user", u.ID)
