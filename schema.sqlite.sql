@@ -88,12 +88,14 @@ CREATE TABLE IF NOT EXISTS contracts (
     signed_at    TIMESTAMP,
     search_text  TEXT        NOT NULL DEFAULT '',
     search_all   TEXT        NOT NULL DEFAULT '',
+    sort_client  TEXT        NOT NULL DEFAULT '', -- the client's sort_name: lists sort by it
     created_at   TIMESTAMP   NOT NULL,
     updated_at   TIMESTAMP   NOT NULL,
     version      INTEGER     NOT NULL DEFAULT 1 CHECK (version > 0),
     CONSTRAINT contracts_signed_at_check CHECK ((signed AND signed_at IS NOT NULL) OR (NOT signed AND signed_at IS NULL))
 );
 CREATE INDEX IF NOT EXISTS contracts_client_idx ON contracts (client_id, id);
+CREATE INDEX IF NOT EXISTS contracts_sort_client_idx ON contracts (sort_client, id);
 CREATE INDEX IF NOT EXISTS contracts_total_idx ON contracts (total_amount, id);
 CREATE INDEX IF NOT EXISTS contracts_due_idx ON contracts (amount_due, id);
 CREATE INDEX IF NOT EXISTS contracts_created_at_idx ON contracts (created_at, id);
@@ -112,6 +114,7 @@ CREATE TABLE IF NOT EXISTS events (
     search_all         TEXT        NOT NULL DEFAULT '',
     sort_name          TEXT        NOT NULL DEFAULT '', -- name folded: lists sort by it
     sort_location      TEXT        NOT NULL DEFAULT '', -- location folded
+    sort_client        TEXT        NOT NULL DEFAULT '', -- the client's sort_name
     created_at         TIMESTAMP   NOT NULL,
     updated_at         TIMESTAMP   NOT NULL,
     version            INTEGER     NOT NULL DEFAULT 1 CHECK (version > 0),
@@ -121,6 +124,7 @@ CREATE INDEX IF NOT EXISTS events_contract_idx ON events (contract_id, id);
 CREATE INDEX IF NOT EXISTS events_support_idx ON events (support_contact_id, id);
 CREATE INDEX IF NOT EXISTS events_start_idx ON events (start_at, id);
 CREATE INDEX IF NOT EXISTS events_sort_name_idx ON events (sort_name, id);
+CREATE INDEX IF NOT EXISTS events_sort_client_idx ON events (sort_client, id);
 
 -- Search. search_text is a row's own folded text; search_all adds the text of
 -- the rows it shows (a client's sales contact; a contract's client and sales

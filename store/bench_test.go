@@ -133,6 +133,7 @@ func bulkLoad(b *testing.B, db *store.DB, n int) {
 	// the texts of the rows it shows.
 	at := baseTime.UTC()
 	clientText := make([]string, n) // search_text by index
+	clientSort := make([]string, n) // sort_name by index
 	insertMany(b, tx, "clients", "full_name, email, phone, company_name, sales_contact_id, search_text, search_all, sort_name, sort_company, created_at, updated_at", n,
 		func(i int) []any {
 			name := fmt.Sprintf("Client %s %d", words[i%len(words)], i)
@@ -142,6 +143,7 @@ func bulkLoad(b *testing.B, db *store.DB, n int) {
 			email, company := fmt.Sprintf("client%d@bench.test", i), "Company "+words[(i/7)%len(words)]
 			sale := sales[i%len(sales)]
 			clientText[i] = domain.SearchText(name, email, "+33102030405", company)
+			clientSort[i] = domain.Fold(name)
 			return []any{name, email, "+33102030405", company, sale, clientText[i],
 				clientText[i] + " " + userText[sale], domain.Fold(name), domain.Fold(company), at, at.Add(time.Duration(i) * time.Second)}
 		})
@@ -149,7 +151,7 @@ func bulkLoad(b *testing.B, db *store.DB, n int) {
 	if err := tx.Select(&clients, `SELECT id FROM clients ORDER BY id`); err != nil {
 		b.Fatal(err)
 	}
-	insertMany(b, tx, "contracts", "client_id, total_amount, amount_due, signed, signed_at, search_text, search_all, created_at, updated_at", n,
+	insertMany(b, tx, "contracts", "client_id, total_amount, amount_due, signed, signed_at, search_text, search_all, sort_client, created_at, updated_at", n,
 		func(i int) []any {
 			signed := i%3 != 0
 			var signedAt *time.Time
@@ -158,13 +160,13 @@ func bulkLoad(b *testing.B, db *store.DB, n int) {
 				signedAt, state = &at, "signed"
 			}
 			all := state + " " + clientText[i] + " " + userText[sales[i%len(sales)]]
-			return []any{clients[i], int64(i%50+1) * 10000, int64(i%4) * 2500, signed, signedAt, state, all, at, at}
+			return []any{clients[i], int64(i%50+1) * 10000, int64(i%4) * 2500, signed, signedAt, state, all, clientSort[i], at, at}
 		})
 	var contracts []int64
 	if err := tx.Select(&contracts, `SELECT id FROM contracts ORDER BY id`); err != nil {
 		b.Fatal(err)
 	}
-	insertMany(b, tx, "events", "name, contract_id, support_contact_id, start_at, end_at, location, attendees, notes, search_text, search_all, sort_name, sort_location, created_at, updated_at", n,
+	insertMany(b, tx, "events", "name, contract_id, support_contact_id, start_at, end_at, location, attendees, notes, search_text, search_all, sort_name, sort_location, sort_client, created_at, updated_at", n,
 		func(i int) []any {
 			name, location := "Event "+words[i%len(words)], "Hall "+words[(i/3)%len(words)]
 			var sup *int64
@@ -176,7 +178,7 @@ func bulkLoad(b *testing.B, db *store.DB, n int) {
 			start := at.Add(time.Duration(i) * time.Hour)
 			text := domain.SearchText(name, location, "")
 			return []any{name, contracts[i], sup, start, start.Add(2 * time.Hour), location, i % 300, "",
-				text, text + " " + clientText[i] + " " + supText, domain.Fold(name), domain.Fold(location), at, at}
+				text, text + " " + clientText[i] + " " + supText, domain.Fold(name), domain.Fold(location), clientSort[i], at, at}
 		})
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)

@@ -107,7 +107,7 @@ func (q queries) InsertClient(ctx context.Context, c *domain.Client) error {
 		if err != nil {
 			return err
 		}
-		return q.refresh(ctx, "clients", clientSearchAll, "id = ?", id)
+		return q.refresh(ctx, clientDerived, "id = ?", id)
 	})
 	if err != nil {
 		return wrap(fmt.Sprintf("insert client %q", c.Email), err)

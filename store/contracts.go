@@ -24,7 +24,7 @@ var contractSearch = searchable{text: "contracts.search_all", id: "contracts.id"
 // contractSorts are the expressions behind domain.ContractSorts.
 var contractSorts = map[string]sortKey{
 	"id":           {expr: "contracts.id", indexed: true},
-	"client":       {expr: "clients.sort_name"},
+	"client":       {expr: "contracts.sort_client", indexed: true},
 	"total_amount": {expr: "contracts.total_amount", indexed: true},
 	"amount_due":   {expr: "contracts.amount_due", indexed: true},
 	"signed":       {expr: "contracts.signed", boolean: true},
@@ -130,7 +130,7 @@ func (q queries) InsertContract(ctx context.Context, c *domain.Contract) error {
 		if err != nil {
 			return err
 		}
-		return q.refresh(ctx, "contracts", contractSearchAll, "id = ?", id)
+		return q.refresh(ctx, contractDerived, "id = ?", id)
 	})
 	if err != nil {
 		return wrap(fmt.Sprintf("insert contract for client %d", c.ClientID), err)

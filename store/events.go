@@ -26,7 +26,7 @@ var eventSearch = searchable{text: "events.search_all", id: "events.id", fts: "e
 var eventSorts = map[string]sortKey{
 	"id":        {expr: "events.id", indexed: true},
 	"name":      {expr: "events.sort_name", indexed: true},
-	"client":    {expr: "clients.sort_name"},
+	"client":    {expr: "events.sort_client", indexed: true},
 	"start_at":  {expr: "events.start_at", indexed: true},
 	"location":  {expr: "events.sort_location"},
 	"attendees": {expr: "events.attendees"},

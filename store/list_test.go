@@ -450,6 +450,27 @@ func TestNamesSortIgnoringCaseAndAccents(t *testing.T) {
 				check("events by "+sort, collectNames(p.Items, func(e domain.Event) string { return e.Name }), err)
 			}
 		}
+
+		// A client renamed moves in the contracts and events sorted by client.
+		zoe, err := db.ListClients(ctx, domain.ClientQuery{PageQuery: domain.PageQuery{Search: "zola"}})
+		if err != nil || len(zoe.Items) != 1 {
+			t.Fatalf("find Zoé: %v, %v", zoe.Items, err)
+		}
+		c := zoe.Items[0]
+		c.FullName = "Aaron Zola"
+		inTx(t, db, func(q domain.Queries) {
+			if err := q.UpdateClient(ctx, &c); err != nil {
+				t.Fatal(err)
+			}
+		})
+		cp, err := db.ListContracts(ctx, domain.ContractQuery{PageQuery: domain.PageQuery{Sort: "client"}})
+		if err != nil || len(cp.Items) != 5 || cp.Items[0].ClientName != "Aaron Zola" {
+			t.Errorf("contracts by client after the rename: %q, %v", collectNames(cp.Items, func(k domain.Contract) string { return k.ClientName }), err)
+		}
+		ep, err := db.ListEvents(ctx, domain.EventQuery{PageQuery: domain.PageQuery{Sort: "client", Desc: true}})
+		if err != nil || len(ep.Items) != 5 || ep.Items[4].ClientName != "Aaron Zola" {
+			t.Errorf("events by client, descending, after the rename: %q, %v", collectNames(ep.Items, func(e domain.Event) string { return e.ClientName }), err)
+		}
 	})
 }
 
