@@ -188,8 +188,13 @@ func (k keyset) query(d Dialect, columns, from string, f filter) (string, []any)
 
 // probeRows is how many rows, in page order, a search of a common term
 // reads before turning to the index: a term one row in twenty bears fills a
-// default page from them.
+// default page from them. A probe that falls short is tried once more,
+// probeGrowth times longer, which fills a page for a term one row in two
+// hundred bears; rarer than that, the index finds the matches and they are
+// sorted.
 var probeRows = 2000
+
+const probeGrowth = 10
 
 // probes tells whether a search under k may start by reading rows in page
 // order: when an index yields that order and the text is indexed for the
@@ -235,11 +240,11 @@ func (q queries) few(ctx context.Context, f filter) (bool, error) {
 	return n < fewMatches, err
 }
 
-// probeQuery builds the SELECT of a page found among the first probeRows
-// rows in page order. When it fills the page, those are the rows the page
+// probeQuery builds the SELECT of a page found among the first n rows in
+// page order. When it fills the page, those are the rows the page
 // query would return, found without reading every match of a common term
 // (which the indexes would do, to sort them).
-func (k keyset) probeQuery(columns, from string, f filter) (string, []any) {
+func (k keyset) probeQuery(columns, from string, f filter, n int) (string, []any) {
 	inner := f.clone()
 	k.after(&inner)
 	innerQuery := "SELECT " + f.in.id + " AS probe_id, " + f.in.text + " AS probe_text FROM " + from +
@@ -249,7 +254,7 @@ func (k keyset) probeQuery(columns, from string, f filter) (string, []any) {
 	outer.requireTerms("probed.probe_text")
 	query := "SELECT " + columns + ", " + k.key.expr + " AS sort_key FROM (" + innerQuery +
 		") probed CROSS JOIN " + from + outer.where() + k.order() + " LIMIT ?"
-	args := append(append(inner.args, probeRows), outer.args...)
+	args := append(append(inner.args, n), outer.args...)
 	return query, append(args, k.limit+1)
 }
 
@@ -285,8 +290,9 @@ func listPage[T any, R keyed[T]](ctx context.Context, q queries, k keyset, colum
 		}
 		probe = !few
 	}
-	if probe {
-		query, args := k.probeQuery(columns, from, f)
+	for n := probeRows; probe && n > 0 && n <= probeRows*probeGrowth && len(rows) <= k.limit; n *= probeGrowth {
+		rows = nil
+		query, args := k.probeQuery(columns, from, f, n)
 		if err := q.selectRows(ctx, &rows, query, args...); err != nil {
 			return domain.Page[T]{}, err
 		}
