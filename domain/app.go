@@ -216,7 +216,8 @@ func (c *core) writeAudit(ctx context.Context, q Queries, actor User, entity Ent
 	if err != nil {
 		return fmt.Errorf("domain: audit %s %d: %w", entity, id, err)
 	}
-	var actorID, requestKey = (*int64)(nil), (*string)(nil)
+	var actorID *int64
+	var requestKey *string
 	name := actor.Username
 	if actor.ID != 0 {
 		actorID = &actor.ID
