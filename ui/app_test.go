@@ -131,6 +131,27 @@ func TestStaleSearchAnswerIsDropped(t *testing.T) {
 	}
 }
 
+// A query replaced by another (the next keystroke of a search) is cancelled:
+// the database stops working on an answer that would be dropped, and the
+// cancellation never shows.
+func TestSupersededQueryIsCancelled(t *testing.T) {
+	app := newApp(t)
+	f := newFixture(t, app)
+	f.client(t, "Alice Martin", "alice@client.test")
+	h := signedInHarness(t, app, f.admin)
+	l := h.m.(*model).main.lists[tabClients]
+	first := l.reload(0)
+	second := l.reload(0)
+	msg, ok := first().(pageMsg)
+	if !ok || !errors.Is(msg.err, context.Canceled) {
+		t.Fatalf("the replaced query answered %+v, want it cancelled", msg)
+	}
+	h.deliver(msg, 0)
+	h.run(second, 0)
+	h.mustSee("Alice Martin", "1/1")
+	h.mustNotSee("cancel")
+}
+
 func TestFilterUnsignedNarrows(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
 		app := appOn(t, db)

@@ -47,8 +47,12 @@ type listModel struct {
 	spec *entitySpec
 	t    table
 
-	query   listQuery
-	seq     int  // bumped whenever the query changes
+	query listQuery
+	seq   int // bumped whenever the query changes
+	// ctx is the current query's: cancelled when the query changes, so the
+	// database stops working on answers that would be dropped.
+	ctx     context.Context
+	cancel  context.CancelFunc
 	loading bool // a page request is in flight
 	loaded  bool // the first answer has arrived
 	hasPrev bool
@@ -85,8 +89,18 @@ func (l *listModel) layout() {
 // reload asks for the first page again; selectID, when loaded, gets the
 // cursor.
 func (l *listModel) reload(selectID int64) tea.Cmd {
-	l.seq++
+	l.newQuery()
 	return l.fetch(fetchReload, selectID)
+}
+
+// newQuery starts a new query generation: the answers to the previous ones
+// will be dropped, and their database work still running is cancelled.
+func (l *listModel) newQuery() {
+	l.seq++
+	if l.cancel != nil {
+		l.cancel()
+	}
+	l.ctx, l.cancel = context.WithCancel(l.sh.ctx)
 }
 
 // fetch starts a page request. It runs in a command; its answer is a
@@ -111,7 +125,11 @@ func (l *listModel) fetch(kind fetchKind, selectID int64) tea.Cmd {
 		q.page.Desc = !q.page.Desc
 	}
 	spec, app, loc, tab, seq, desc := l.spec, l.sh.app, l.sh.loc, l.spec.tab, l.seq, l.query.page.Desc
-	return l.sh.do(func(ctx context.Context, sess domain.Session) tea.Msg {
+	ctx := l.ctx
+	if ctx == nil {
+		ctx = l.sh.ctx
+	}
+	return l.sh.doIn(ctx, func(ctx context.Context, sess domain.Session) tea.Msg {
 		msg := pageMsg{tab: tab, seq: seq, kind: kind, selectID: selectID}
 		msg.page, msg.err = spec.list(ctx, app, sess, q, loc)
 		if msg.err != nil {
@@ -214,7 +232,7 @@ func (l *listModel) move(msg tea.KeyPressMsg, keys keyMap) (tea.Cmd, bool) {
 		t.moveTo(0)
 	case pressed(msg, keys.Bottom):
 		if l.hasNext {
-			l.seq++
+			l.newQuery()
 			return l.fetch(fetchBottom, 0), true
 		}
 		t.moveTo(t.end() - 1)

@@ -32,7 +32,12 @@ type shared struct {
 // ever runs inside Update or View. The session is copied now, so a command
 // started before a logout still speaks for the user who started it.
 func (sh *shared) do(fn func(ctx context.Context, sess domain.Session) tea.Msg) tea.Cmd {
-	ctx, sess := sh.ctx, sh.sess
+	return sh.doIn(sh.ctx, fn)
+}
+
+// doIn is do under ctx, which may be cancelled before the work is done.
+func (sh *shared) doIn(ctx context.Context, fn func(ctx context.Context, sess domain.Session) tea.Msg) tea.Cmd {
+	sess := sh.sess
 	return func() tea.Msg { return fn(ctx, sess) }
 }
 
