@@ -321,6 +321,44 @@ func TestPagingToBottomAndTop(t *testing.T) {
 	})
 }
 
+// The first page shows without waiting for the count, which a common
+// search term makes slow; until the count comes the total reads "100+".
+// A first page that holds every row needs no count at all.
+func TestPageShowsBeforeItsCount(t *testing.T) {
+	app := newApp(t)
+	f := newFixture(t, app)
+	ctx := context.Background()
+	for i := range 130 {
+		if _, err := app.Clients.Create(ctx, f.adminSess, domain.ClientInput{
+			FullName: "Client " + itoa(int64(i)), Email: "c" + itoa(int64(i)) + "@x.test", Phone: "0612345678", SalesContactID: f.sales.ID,
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := signedInHarness(t, app, f.admin)
+	h.mustSee("1/130")
+	l := h.m.(*model).main.lists[tabClients]
+
+	page := l.reload(0)().(pageMsg)
+	if page.counted {
+		t.Fatal("the page waited for the count")
+	}
+	_, count := h.m.Update(page)
+	h.mustSee("1/100+")
+	h.run(count, 0)
+	h.mustSee("1/130")
+
+	// Narrowed to one page: the page is the count.
+	l.search.input.SetValue("client 129")
+	page = l.setSearch("client 129")().(pageMsg)
+	if _, cmd := h.m.Update(page); cmd != nil {
+		if _, ok := cmd().(countMsg); ok {
+			t.Fatal("a one-page result was counted")
+		}
+	}
+	h.mustSee("1/1 ", "Client 129")
+}
+
 func TestTooSmallTerminal(t *testing.T) {
 	app := newApp(t)
 	f := newFixture(t, app)

@@ -40,6 +40,15 @@ type pageMsg struct {
 	err      error
 }
 
+// countMsg is the answer to counting the rows of a query, asked once its
+// first page has come, so that the page never waits for the count.
+type countMsg struct {
+	tab   tabID
+	seq   int
+	total int
+	err   error
+}
+
 // listModel is one tab: a table over a list that is fetched page by page,
 // with its own search, quick filter and sort.
 type listModel struct {
@@ -51,12 +60,13 @@ type listModel struct {
 	seq   int // bumped whenever the query changes
 	// ctx is the current query's: cancelled when the query changes, so the
 	// database stops working on answers that would be dropped.
-	ctx     context.Context
-	cancel  context.CancelFunc
-	loading bool // a page request is in flight
-	loaded  bool // the first answer has arrived
-	hasPrev bool
-	hasNext bool
+	ctx      context.Context
+	cancel   context.CancelFunc
+	loading  bool // a page request is in flight
+	counting bool // the total is being counted; until then it is at least what is loaded
+	loaded   bool // the first answer has arrived
+	hasPrev  bool
+	hasNext  bool
 
 	search searchBox
 
@@ -93,6 +103,14 @@ func (l *listModel) reload(selectID int64) tea.Cmd {
 	return l.fetch(fetchReload, selectID)
 }
 
+// queryCtx is the context of the current query's database work.
+func (l *listModel) queryCtx() context.Context {
+	if l.ctx == nil {
+		return l.sh.ctx
+	}
+	return l.ctx
+}
+
 // newQuery starts a new query generation: the answers to the previous ones
 // will be dropped, and their database work still running is cancelled.
 func (l *listModel) newQuery() {
@@ -125,11 +143,7 @@ func (l *listModel) fetch(kind fetchKind, selectID int64) tea.Cmd {
 		q.page.Desc = !q.page.Desc
 	}
 	spec, app, loc, tab, seq, desc := l.spec, l.sh.app, l.sh.loc, l.spec.tab, l.seq, l.query.page.Desc
-	ctx := l.ctx
-	if ctx == nil {
-		ctx = l.sh.ctx
-	}
-	return l.sh.doIn(ctx, func(ctx context.Context, sess domain.Session) tea.Msg {
+	return l.sh.doIn(l.queryCtx(), func(ctx context.Context, sess domain.Session) tea.Msg {
 		msg := pageMsg{tab: tab, seq: seq, kind: kind, selectID: selectID}
 		msg.page, msg.err = spec.list(ctx, app, sess, q, loc)
 		if msg.err != nil {
@@ -139,13 +153,46 @@ func (l *listModel) fetch(kind fetchKind, selectID int64) tea.Cmd {
 			slices.Reverse(msg.page.rows)
 			msg.page.hasPrev, msg.page.hasNext = msg.page.hasNext, false
 		}
-		if kind == fetchReload || kind == fetchBottom {
+		if kind == fetchBottom {
+			// The rows are numbered from the end: the count comes first.
 			q.page.Desc = desc
 			msg.total, msg.err = spec.count(ctx, app, sess, q)
 			msg.counted = msg.err == nil
 		}
 		return msg
 	})
+}
+
+// count counts the rows of the current query, in a command.
+func (l *listModel) count() tea.Cmd {
+	l.counting = true
+	spec, app, q, tab, seq := l.spec, l.sh.app, l.query, l.spec.tab, l.seq
+	return l.sh.doIn(l.queryCtx(), func(ctx context.Context, sess domain.Session) tea.Msg {
+		n, err := spec.count(ctx, app, sess, q)
+		return countMsg{tab: tab, seq: seq, total: n, err: err}
+	})
+}
+
+// onCount takes a count answer in. It returns an error to show, if any.
+func (l *listModel) onCount(msg countMsg) error {
+	if msg.seq != l.seq {
+		return nil
+	}
+	l.counting = false
+	if msg.err != nil {
+		return msg.err
+	}
+	l.t.total = msg.total
+	l.keepCountHonest()
+	return nil
+}
+
+// keepCountHonest corrects the total when the loaded rows prove it wrong:
+// rows come and go between the count and the pages.
+func (l *listModel) keepCountHonest() {
+	if l.t.total < l.t.end() || !l.hasNext && l.t.total != l.t.end() {
+		l.t.total = l.t.end()
+	}
 }
 
 // onPage takes a page answer in. It returns an error to show, if any.
@@ -159,7 +206,7 @@ func (l *listModel) onPage(msg pageMsg) (tea.Cmd, error) {
 	}
 	l.loaded = true
 	if msg.counted {
-		l.t.total = msg.total
+		l.t.total, l.counting = msg.total, false
 	}
 	p := msg.page
 	switch msg.kind {
@@ -191,9 +238,14 @@ func (l *listModel) onPage(msg pageMsg) (tea.Cmd, error) {
 		}
 		l.hasNext = l.hasNext || len(l.t.rows) == maxWindow
 	}
-	// Keep the count honest when the window proves it wrong.
-	if l.t.total < l.t.end() || !l.hasNext && l.t.total != l.t.end() {
-		l.t.total = l.t.end()
+	l.keepCountHonest()
+	if msg.kind == fetchReload {
+		if !l.hasNext {
+			// The first page holds every row: that is the count.
+			l.counting = false
+			return nil, nil
+		}
+		return tea.Batch(l.count(), l.maybePrefetch()), nil
 	}
 	return l.maybePrefetch(), nil
 }
@@ -344,6 +396,10 @@ func (l *listModel) position() string {
 	}
 	if len(l.t.rows) == 0 {
 		return "0/0"
+	}
+	if l.counting {
+		// At least the rows loaded, and more: the count is on its way.
+		return formatCount(l.t.cursor+1) + "/" + formatCount(l.t.end()) + "+"
 	}
 	return formatCount(l.t.cursor+1) + "/" + formatCount(l.t.total)
 }

@@ -104,6 +104,8 @@ func (m *mainModel) Update(msg tea.Msg) tea.Cmd {
 	case pageMsg:
 		cmd, err := m.lists[msg.tab].onPage(msg)
 		return tea.Batch(cmd, m.fail(err))
+	case countMsg:
+		return m.fail(m.lists[msg.tab].onCount(msg))
 	case searchTickMsg:
 		l := m.lists[msg.tab]
 		if msg.seq == l.search.seq {
