@@ -94,33 +94,10 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 	return db, nil
 }
 
-// postgresParams are the session settings the app's PostgreSQL connections
-// start with, unless the URL sets them. Every list reads one page, in index
-// order when it can: starting parallel workers for it costs more than it
-// saves (a search probe takes 5 times longer with them).
-var postgresParams = map[string]string{"max_parallel_workers_per_gather": "0"}
-
-// postgresDSN is rawURL with the postgresParams it does not set; lib/pq
-// sends the parameters it does not know to the server as session settings.
-func postgresDSN(rawURL string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return rawURL // the driver reports it
-	}
-	q := u.Query()
-	for k, v := range postgresParams {
-		if !q.Has(k) {
-			q.Set(k, v)
-		}
-	}
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
 // dataSource picks the driver for rawURL and the DSN to give it.
 func dataSource(rawURL string) (driver, dsn string, err error) {
 	if strings.HasPrefix(rawURL, "postgres://") || strings.HasPrefix(rawURL, "postgresql://") {
-		return string(Postgres), postgresDSN(rawURL), nil
+		return string(Postgres), rawURL, nil
 	}
 	params := strings.Join(sqliteParams, "&")
 	switch {

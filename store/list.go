@@ -258,6 +258,21 @@ func (k keyset) probeQuery(columns, from string, f filter, n int) (string, []any
 	return query, append(args, k.limit+1)
 }
 
+// probe runs a probe query. On PostgreSQL it turns parallel query off for
+// it alone: a probe reads a few thousand rows in index order, and starting
+// workers for that made it 5 times slower (measured at a million rows).
+func (q queries) probe(ctx context.Context, dest any, query string, args ...any) error {
+	if q.dialect != Postgres {
+		return q.selectRows(ctx, dest, query, args...)
+	}
+	return q.atomic(ctx, func(q queries) error {
+		if _, err := q.exec(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
+			return err
+		}
+		return q.selectRows(ctx, dest, query, args...)
+	})
+}
+
 // normalize makes a sort key read back the same on both databases: text as
 // string, times in UTC, booleans as bool.
 func (k keyset) normalize(v any) any {
@@ -293,7 +308,7 @@ func listPage[T any, R keyed[T]](ctx context.Context, q queries, k keyset, colum
 	for n := probeRows; probe && n > 0 && n <= probeRows*probeGrowth && len(rows) <= k.limit; n *= probeGrowth {
 		rows = nil
 		query, args := k.probeQuery(columns, from, f, n)
-		if err := q.selectRows(ctx, &rows, query, args...); err != nil {
+		if err := q.probe(ctx, &rows, query, args...); err != nil {
 			return domain.Page[T]{}, err
 		}
 	}

@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"database/sql"
 	"errors"
 	"fmt"
 	"maps"
@@ -247,37 +246,6 @@ func equalUsers(a, b domain.User) bool {
 }
 
 // TestOpenUnreachable checks the sentence shown when PostgreSQL is down.
-// PostgreSQL connections start with parallel query off, unless the URL
-// says otherwise; it applies to every connection of the pool.
-func TestPostgresSessionSettings(t *testing.T) {
-	url := storetest.PostgresURL(t)
-	for _, c := range []struct{ url, want string }{
-		{url, "0"},
-		{url + "&max_parallel_workers_per_gather=2", "2"},
-	} {
-		db, err := store.Open(ctx, c.url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var conns []*sql.Conn
-		for range 3 {
-			conn, err := db.SQL().Conn(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			conns = append(conns, conn)
-			var got string
-			if err := conn.QueryRowContext(ctx, "SHOW max_parallel_workers_per_gather").Scan(&got); err != nil || got != c.want {
-				t.Errorf("%s: max_parallel_workers_per_gather = %q, %v; want %q", store.Redact(c.url), got, err, c.want)
-			}
-		}
-		for _, conn := range conns {
-			conn.Close()
-		}
-		db.Close()
-	}
-}
-
 func TestOpenUnreachable(t *testing.T) {
 	_, err := store.Open(ctx, "postgres://bob:s3cret@127.0.0.1:1/epic?sslmode=disable")
 	if !errors.Is(err, domain.ErrUnavailable) {
