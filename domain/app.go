@@ -252,9 +252,12 @@ func validRequestKey(key string) bool {
 
 // replayed answers a create sent again under the key of one that already
 // committed (its answer was lost on the way, and the form was saved again):
-// it returns the record that create made, found with get, and true. A new
-// or empty key returns false, and the create goes ahead.
-func replayed[T any](ctx context.Context, q Queries, actor User, entity Entity, key string, get func(context.Context, int64) (T, error)) (T, bool, error) {
+// it returns the record that create made, found with get, and true. When
+// that record differs from what is sent now (same says), the form was
+// changed in between: the later values are refused, not dropped unsaid. A
+// new or empty key returns false, and the create goes ahead.
+func replayed[T any](ctx context.Context, q Queries, actor User, entity Entity, key string,
+	get func(context.Context, int64) (T, error), same func(T) bool) (T, bool, error) {
 	var zero T
 	if key == "" {
 		return zero, false, nil
@@ -273,7 +276,14 @@ func replayed[T any](ctx context.Context, q Queries, actor User, entity Entity, 
 		return zero, false, invalid("", "the request key was already used for another change")
 	}
 	rec, err := get(ctx, a.EntityID)
-	return rec, err == nil, err
+	if err != nil {
+		return zero, false, err
+	}
+	if !same(rec) {
+		return zero, false, NewError(ErrDuplicate, "", fmt.Sprintf(
+			"your earlier save already created this %s (#%d) with other values; close this form and edit it there", entity, a.EntityID))
+	}
+	return rec, true, nil
 }
 
 // AuditTrail returns the audit rows of one record, newest first, to anyone

@@ -127,10 +127,6 @@ func (s *ClientService) Create(ctx context.Context, sess Session, in ClientInput
 		if err != nil {
 			return err
 		}
-		if prev, ok, err := replayed(ctx, q, actor, EntityClient, in.RequestKey, q.Client); ok || err != nil {
-			out = prev
-			return err
-		}
 		c, err := validateClient(in)
 		if err != nil {
 			return err
@@ -148,6 +144,13 @@ func (s *ClientService) Create(ctx context.Context, sess Session, in ClientInput
 			c.SalesContactID = in.SalesContactID
 		default:
 			return forbidden("%s users cannot create clients", actor.Role.Label())
+		}
+		if prev, ok, err := replayed(ctx, q, actor, EntityClient, in.RequestKey, q.Client, func(p Client) bool {
+			return p.FullName == c.FullName && p.Email == c.Email && p.Phone == c.Phone &&
+				p.CompanyName == c.CompanyName && p.SalesContactID == c.SalesContactID
+		}); ok || err != nil {
+			out = prev
+			return err
 		}
 		now := s.c.stamp()
 		c.CreatedAt, c.UpdatedAt = now, now

@@ -108,13 +108,15 @@ func (s *ContractService) Create(ctx context.Context, sess Session, in ContractI
 		if err != nil {
 			return err
 		}
-		if out, replay, err = replayed(ctx, q, actor, EntityContract, in.RequestKey, q.Contract); replay || err != nil {
-			return err
-		}
 		if _, err := existingClient(ctx, q, in.ClientID); err != nil {
 			return err
 		}
 		if err := validateAmounts(in.TotalAmount, in.AmountDue); err != nil {
+			return err
+		}
+		if out, replay, err = replayed(ctx, q, actor, EntityContract, in.RequestKey, q.Contract, func(p Contract) bool {
+			return p.ClientID == in.ClientID && p.TotalAmount == in.TotalAmount && p.AmountDue == in.AmountDue && p.Signed == in.Signed
+		}); replay || err != nil {
 			return err
 		}
 		now := s.c.stamp()

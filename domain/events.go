@@ -201,10 +201,6 @@ func (s *EventService) Create(ctx context.Context, sess Session, in EventInput) 
 		if err != nil {
 			return err
 		}
-		if prev, ok, err := replayed(ctx, q, actor, EntityEvent, in.RequestKey, q.Event); ok || err != nil {
-			out = prev
-			return err
-		}
 		e, err := validateEvent(in)
 		if err != nil {
 			return err
@@ -223,6 +219,14 @@ func (s *EventService) Create(ctx context.Context, sess Session, in EventInput) 
 			if err := supportContact(ctx, q, *e.SupportContactID); err != nil {
 				return err
 			}
+		}
+		if prev, ok, err := replayed(ctx, q, actor, EntityEvent, in.RequestKey, q.Event, func(p Event) bool {
+			return p.ContractID == e.ContractID && p.Name == e.Name && p.StartAt.Equal(e.StartAt.Truncate(time.Microsecond)) &&
+				p.EndAt.Equal(e.EndAt.Truncate(time.Microsecond)) && p.Location == e.Location && p.Attendees == e.Attendees &&
+				p.Notes == e.Notes && sameID(p.SupportContactID, e.SupportContactID)
+		}); ok || err != nil {
+			out = prev
+			return err
 		}
 		now := s.c.stamp()
 		e.CreatedAt, e.UpdatedAt = now, now
@@ -245,6 +249,11 @@ func (s *EventService) Create(ctx context.Context, sess Session, in EventInput) 
 		return err
 	})
 	return out, err
+}
+
+// sameID reports whether two optional ids are both unset or equal.
+func sameID(a, b *int64) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
 }
 
 func idOrNil(id *int64) any {

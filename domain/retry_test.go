@@ -95,6 +95,25 @@ func TestRetriedCreateMakesOneRecord(t *testing.T) {
 			t.Fatal("a refused key wrote something")
 		}
 
+		// A form changed between the lost answer and the retry: the record
+		// stays as the first save made it, and the change is refused, not
+		// dropped without a word.
+		_, err = app.Contracts.Create(w.ctx, mgmt, domain.ContractInput{
+			ClientID: clientID, TotalAmount: 1200000, AmountDue: 0, Signed: true, RequestKey: "contract-form-1"})
+		wantKind(t, err, domain.ErrDuplicate, "already created this contract")
+		_, err = app.Users.Create(w.ctx, admin, domain.NewUser{
+			FullName: "Nina New", Username: "nina", Email: "nina@epic.test", Role: domain.RoleSales,
+			Password: "another password", RequestKey: "user-form-1"})
+		wantKind(t, err, domain.ErrDuplicate, "already created this user")
+		k, err := app.Contracts.Get(w.ctx, mgmt, contractID)
+		ok(t, err)
+		if k.Contract.AmountDue != 400050 || w.auditCount() != audits {
+			t.Fatalf("a refused retry changed something: due %d", k.Contract.AmountDue)
+		}
+		if _, err := app.Auth.Login(w.ctx, "nina", testPassword); err != nil {
+			t.Fatalf("nina's first password no longer works: %v", err)
+		}
+
 		// A retry is still checked: a key does not let a refused user through.
 		_, err = app.Contracts.Create(w.ctx, sales, domain.ContractInput{ClientID: clientID, TotalAmount: 100, AmountDue: 100, RequestKey: "contract-form-1"})
 		wantKind(t, err, domain.ErrForbidden, "")

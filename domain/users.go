@@ -137,11 +137,13 @@ func (s *UserService) Create(ctx context.Context, sess Session, in NewUser) (Use
 		if err != nil {
 			return err
 		}
-		if created, replay, err = replayed(ctx, q, actor, EntityUser, in.RequestKey, q.User); replay || err != nil {
-			return err
-		}
 		if in.Role == RoleAdmin && actor.Role != RoleAdmin {
 			return forbidden("only an administrator can create an administrator")
+		}
+		if created, replay, err = replayed(ctx, q, actor, EntityUser, in.RequestKey, q.User, func(u User) bool {
+			return s.c.madeFrom(u, in)
+		}); replay || err != nil {
+			return err
 		}
 		created, err = s.c.insertUser(ctx, q, actor, in)
 		return err
@@ -153,6 +155,25 @@ func (s *UserService) Create(ctx context.Context, sess Session, in NewUser) (Use
 		s.c.notifyCreated(actor, created)
 	}
 	return created, nil
+}
+
+// madeFrom reports whether u is the user in describes: the same names,
+// email, role and password (and employee number, when in gives one).
+func (c *core) madeFrom(u User, in NewUser) bool {
+	name, err1 := ValidateName("full_name", "full name", in.FullName, true)
+	username, err2 := NormalizeUsername(in.Username)
+	email, err3 := NormalizeEmail(in.Email)
+	if err1 != nil || err2 != nil || err3 != nil || name != u.FullName || username != u.Username ||
+		email != u.Email || in.Role != u.Role {
+		return false
+	}
+	if in.EmployeeNumber != "" {
+		if n, err := ValidateEmployeeNumber(in.EmployeeNumber); err != nil || n != u.EmployeeNumber {
+			return false
+		}
+	}
+	ok, _, err := c.hasher.Verify(in.Password, u.PasswordHash)
+	return ok && err == nil
 }
 
 func (c *core) insertUser(ctx context.Context, q Queries, actor User, in NewUser) (User, error) {

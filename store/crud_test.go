@@ -3,6 +3,7 @@ package store_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -329,5 +330,31 @@ func TestAudit(t *testing.T) {
 		}
 		bad := domain.AuditEntry{Actor: "x", Entity: "nope", EntityID: 1, Action: domain.ActionCreate}
 		wantKind(t, db.InsertAudit(ctx, &bad), domain.ErrInvalid)
+	})
+}
+
+// Two creates under one request key cannot both commit; the second is told
+// in a sentence.
+func TestRequestKeyIsUnique(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		key := "form-key-1"
+		inTx(t, db, func(q domain.Queries) {
+			if err := q.InsertAudit(ctx, &domain.AuditEntry{Actor: "system", Entity: domain.EntityClient, EntityID: 1,
+				Action: domain.ActionCreate, RequestKey: &key}); err != nil {
+				t.Fatal(err)
+			}
+		})
+		err := db.InTx(ctx, func(q domain.Queries) error {
+			return q.InsertAudit(ctx, &domain.AuditEntry{Actor: "system", Entity: domain.EntityClient, EntityID: 2,
+				Action: domain.ActionCreate, RequestKey: &key})
+		})
+		wantKind(t, err, domain.ErrDuplicate)
+		if !strings.Contains(err.Error(), "saved twice at once") {
+			t.Errorf("message %q", err.Error())
+		}
+		a, err := db.AuditByRequestKey(ctx, key)
+		if err != nil || a.EntityID != 1 {
+			t.Errorf("the key's entry: %+v, %v", a, err)
+		}
 	})
 }

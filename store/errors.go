@@ -138,7 +138,7 @@ func constraintField(table, constraint string) string {
 		// PostgreSQL names a check on several columns table_check, table_check1...
 		return ""
 	}
-	for _, suffix := range []string{"_key", "_fkey", "_check", "_pkey"} {
+	for _, suffix := range []string{"_key", "_fkey", "_check", "_pkey", "_idx"} {
 		if strings.HasSuffix(field, suffix) {
 			return strings.TrimSuffix(field, suffix)
 		}
@@ -156,6 +156,9 @@ func duplicate(field string) error {
 		return domain.NewError(domain.ErrDuplicate, "", "this record already exists")
 	case "username":
 		return domain.NewError(domain.ErrDuplicate, field, "username is already taken")
+	case "request_key":
+		// Two saves of one form at once: the other one made the record.
+		return domain.NewError(domain.ErrDuplicate, "", "this form was saved twice at once; the record was made once, find it in the list")
 	}
 	return domain.NewError(domain.ErrDuplicate, field, label(field)+" is already in use")
 }
