@@ -115,6 +115,7 @@ func (l *listModel) queryCtx() context.Context {
 // will be dropped, and their database work still running is cancelled.
 func (l *listModel) newQuery() {
 	l.seq++
+	l.counting = false // a count under way answers the old query
 	if l.cancel != nil {
 		l.cancel()
 	}
@@ -178,11 +179,10 @@ func (l *listModel) onCount(msg countMsg) error {
 	if msg.seq != l.seq {
 		return nil
 	}
-	l.counting = false
 	if msg.err != nil {
-		return msg.err
+		return msg.err // the total stays "at least what is loaded"
 	}
-	l.t.total = msg.total
+	l.t.total, l.counting = msg.total, false
 	l.keepCountHonest()
 	return nil
 }
@@ -190,9 +190,11 @@ func (l *listModel) onCount(msg countMsg) error {
 // keepCountHonest corrects the total when the loaded rows prove it wrong:
 // rows come and go between the count and the pages.
 func (l *listModel) keepCountHonest() {
-	if l.t.total < l.t.end() || !l.hasNext && l.t.total != l.t.end() {
-		l.t.total = l.t.end()
+	if !l.hasNext {
+		// The window reaches the end: its end is the count.
+		l.t.total, l.counting = l.t.end(), false
 	}
+	l.t.total = max(l.t.total, l.t.end())
 }
 
 // onPage takes a page answer in. It returns an error to show, if any.
