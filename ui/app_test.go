@@ -296,14 +296,7 @@ func TestPagingToBottomAndTop(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
 		app := appOn(t, db)
 		f := newFixture(t, app)
-		ctx := context.Background()
-		for i := range 230 {
-			if _, err := app.Clients.Create(ctx, f.adminSess, domain.ClientInput{
-				FullName: "Client " + itoa(int64(i)), Email: "c" + itoa(int64(i)) + "@x.test", Phone: "0612345678", SalesContactID: f.sales.ID,
-			}); err != nil {
-				t.Fatal(err)
-			}
-		}
+		f.manyClients(t, 230)
 		h := signedInHarness(t, app, f.admin)
 		h.mustSee("1/230")
 		h.key("G")
@@ -327,14 +320,7 @@ func TestPagingToBottomAndTop(t *testing.T) {
 func TestPageShowsBeforeItsCount(t *testing.T) {
 	app := newApp(t)
 	f := newFixture(t, app)
-	ctx := context.Background()
-	for i := range 130 {
-		if _, err := app.Clients.Create(ctx, f.adminSess, domain.ClientInput{
-			FullName: "Client " + itoa(int64(i)), Email: "c" + itoa(int64(i)) + "@x.test", Phone: "0612345678", SalesContactID: f.sales.ID,
-		}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	f.manyClients(t, 130)
 	h := signedInHarness(t, app, f.admin)
 	h.mustSee("1/130")
 	l := h.m.(*model).main.lists[tabClients]

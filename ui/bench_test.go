@@ -1,24 +1,12 @@
 package ui
 
-import (
-	"context"
-	"testing"
-
-	"github.com/epicevents/epic-tui/domain"
-)
+import "testing"
 
 // BenchmarkTableView renders a tab whose table holds a 200-row page.
 func BenchmarkTableView(b *testing.B) {
 	app := newApp(b)
 	f := newFixture(b, app)
-	ctx := context.Background()
-	for i := range 200 {
-		if _, err := app.Clients.Create(ctx, f.adminSess, domain.ClientInput{
-			FullName: "Client " + itoa(int64(i)), Email: "c" + itoa(int64(i)) + "@x.test", Phone: "0612345678", SalesContactID: f.sales.ID,
-		}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	f.manyClients(b, 200)
 	h := signedInHarness(b, app, f.admin)
 	l := h.m.(*model).main.lists[tabClients]
 	for range 4 {

@@ -122,6 +122,18 @@ func (f *fixture) client(t testing.TB, name, email string) domain.Client {
 	return c
 }
 
+// manyClients creates the clients "Client 0" to "Client n-1".
+func (f *fixture) manyClients(t testing.TB, n int) {
+	t.Helper()
+	for i := range n {
+		if _, err := f.app.Clients.Create(context.Background(), f.adminSess, domain.ClientInput{
+			FullName: "Client " + itoa(int64(i)), Email: "c" + itoa(int64(i)) + "@x.test", Phone: "0612345678", SalesContactID: f.sales.ID,
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func (f *fixture) contract(t testing.TB, clientID int64, total, due int64, signed bool) domain.Contract {
 	t.Helper()
 	k, err := f.app.Contracts.Create(context.Background(), f.adminSess, domain.ContractInput{ClientID: clientID, TotalAmount: total, AmountDue: due, Signed: signed})
