@@ -223,6 +223,20 @@ func (o *ops) openApp(ctx context.Context) (*store.DB, *domain.App, error) {
 	return db, app, nil
 }
 
+// openSession is openApp with the session file of that database.
+func (o *ops) openSession(ctx context.Context) (*store.DB, *domain.App, *sessionFile, error) {
+	db, app, err := o.openApp(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	sessions, err := newSessionFile(ctx, o.cfg, db)
+	if err != nil {
+		db.Close()
+		return nil, nil, nil, err
+	}
+	return db, app, sessions, nil
+}
+
 const initHelp = `Usage: epic-tui init [--db URL]
 
 Creates the database schema, or upgrades it; applying it twice is harmless.
@@ -344,15 +358,11 @@ func cmdLogout(ctx context.Context, dbGlobal string, args []string, stdout io.Wr
 		return err
 	}
 	defer o.close()
-	db, app, err := o.openApp(ctx)
+	db, app, sessions, err := o.openSession(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	sessions, err := newSessionFile(ctx, o.cfg, db)
-	if err != nil {
-		return err
-	}
 	sess, loadErr := sessions.Load()
 	if loadErr == nil {
 		// Revoke on the server side too; a session that no longer parses
@@ -420,15 +430,11 @@ func cmdApp(ctx context.Context, dbFlag string) error {
 		return err
 	}
 	defer o.close()
-	db, app, err := o.openApp(ctx)
+	db, app, sessions, err := o.openSession(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	sessions, err := newSessionFile(ctx, o.cfg, db)
-	if err != nil {
-		return err
-	}
 	rep := reporter{o.log}
 	err = ui.Run(ctx, ui.Options{App: app, Sessions: sessions, Report: rep.Report, OnPanic: rep.Panic})
 	var pe *ui.PanicError
