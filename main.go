@@ -6,7 +6,6 @@ package main
 import (
 	"bufio"
 	"context"
-	_ "embed"
 	"errors"
 	"flag"
 	"fmt"
@@ -26,12 +25,6 @@ import (
 	"github.com/epicevents/epic-tui/store"
 	"github.com/epicevents/epic-tui/ui"
 )
-
-//go:embed schema.sql
-var postgresSchema string
-
-//go:embed schema.sqlite.sql
-var sqliteSchema string
 
 const usage = `epic-tui: the CRM of Epic Events.
 
@@ -160,13 +153,21 @@ func startCommand(name, help, dbGlobal string, args []string, stdout io.Writer, 
 	return startOps(*db)
 }
 
-// openDatabase opens and migrates the configured database.
+// openDatabase opens the configured database and makes sure its schema is
+// this program's: an SQLite file is migrated, being one person's; a
+// PostgreSQL database with pending migrations is refused, since a team
+// upgrades its database once, on purpose, with migrate up.
 func openDatabase(ctx context.Context, cfg *config) (*store.DB, error) {
 	db, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
 	}
-	if err := db.Migrate(ctx, store.SchemaFor(db.Dialect(), postgresSchema, sqliteSchema)); err != nil {
+	if db.Dialect() == store.Postgres {
+		err = db.CheckSchema(ctx)
+	} else {
+		_, err = db.Migrate(ctx)
+	}
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -249,11 +250,14 @@ func cmdInit(ctx context.Context, dbGlobal string, args []string, stdout io.Writ
 		return err
 	}
 	defer o.close()
-	db, err := openDatabase(ctx, o.cfg)
+	db, err := store.Open(ctx, o.cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "database ready (schema version %d): %s\n", store.SchemaVersion, store.Redact(o.cfg.DatabaseURL))
 	return nil
 }

@@ -219,7 +219,7 @@ func openAppDB(t *testing.T, dbPath string) (*domain.App, *store.DB) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx, sqliteSchema); err != nil {
+	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
 	hasher, _ := auth.NewArgon2WithParams(auth.TestParams)

@@ -1,6 +1,8 @@
--- epic-tui schema for PostgreSQL. Its SQLite twin is schema.sqlite.sql; a test
--- (store/schema_test.go) proves both define the same tables and columns.
--- Applying this file twice is harmless: every statement is idempotent.
+-- The epic-tui schema for PostgreSQL, whole, as the migrations in
+-- store/migrations/postgres build it: read it here, change it there. A test
+-- (store/schema_test.go) proves this file and the migrations build the same
+-- tables, columns, constraints, indexes and rows; the SQLite migrations are
+-- its twin.
 
 CREATE TABLE IF NOT EXISTS schema_version (
     id      INTEGER PRIMARY KEY CHECK (id = 1),
@@ -132,7 +134,7 @@ CREATE INDEX IF NOT EXISTS events_sort_client_idx ON events (sort_client, id);
 -- refreshes search_all in the same transaction when a related row's text
 -- changes. Every search term must be a substring of search_all: trigram
 -- indexes answer search_all LIKE '%term%' without reading every row. Their
--- SQLite twins are the FTS5 tables <table>_fts of schema.sqlite.sql.
+-- SQLite twins are the FTS5 tables <table>_fts of the SQLite migrations.
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX IF NOT EXISTS clients_search_idx ON clients USING gin (search_all gin_trgm_ops);
 CREATE INDEX IF NOT EXISTS contracts_search_idx ON contracts USING gin (search_all gin_trgm_ops);

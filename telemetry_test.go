@@ -127,7 +127,7 @@ func TestSentryEnvelopes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if err := db.Migrate(ctx, sqliteSchema); err != nil {
+	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
 	hasher, _ := auth.NewArgon2WithParams(auth.TestParams)

@@ -70,8 +70,7 @@ func benchDB(b *testing.B, dialect store.Dialect) *store.DB {
 			b.Fatal(err)
 		}
 		bench.drops = append(bench.drops, func() { db.Close(); os.RemoveAll(dir) })
-		_, schema := storetest.Schemas()
-		if err := db.Migrate(context.Background(), schema); err != nil {
+		if _, err := db.Migrate(context.Background()); err != nil {
 			b.Fatal(err)
 		}
 	case store.Postgres:

@@ -76,6 +76,11 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	if Dialect(driver) == SQLite {
+		if err := checkSQLiteFile(ctx, sqliteBase(dsn)); err != nil {
+			return nil, err
+		}
+	}
 	x, err := sqlx.Open(driver, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", Redact(rawURL), err)
@@ -128,6 +133,12 @@ func dataSource(rawURL string) (driver, dsn string, err error) {
 		}
 	}
 	return string(SQLite), rawURL + "?" + params, nil
+}
+
+// sqliteBase is an SQLite DSN without the settings dataSource adds.
+func sqliteBase(dsn string) string {
+	params := strings.Join(sqliteParams, "&")
+	return strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(dsn, params), "&"), "?")
 }
 
 // unreachable builds the one-line error Open returns when the database does

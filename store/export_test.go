@@ -1,5 +1,10 @@
 package store
 
+import (
+	"context"
+	"io/fs"
+)
+
 // SetProbeRows sets how many rows a search reads in page order before
 // turning to the index, so tests can take both ways with few rows. It
 // returns a function that puts the old value back.
@@ -16,3 +21,12 @@ func SetFewMatches(n int) (restore func()) {
 	fewMatches = n
 	return func() { fewMatches = old }
 }
+
+// MigrateFS applies the migrations of fsys instead of the embedded ones, so
+// tests can run a migration that fails.
+func (db *DB) MigrateFS(ctx context.Context, fsys fs.FS) ([]Migration, error) {
+	return db.migrate(ctx, fsys)
+}
+
+// MigrationsFS is the embedded migrations of dialect.
+func MigrationsFS(dialect Dialect) fs.FS { return migrationsFS(dialect) }

@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
 	"time"
 
@@ -24,35 +23,16 @@ import (
 // postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable.
 const PostgresEnv = "EPIC_TEST_POSTGRES_URL"
 
-// Schemas returns the text of schema.sql and schema.sqlite.sql, read from the
-// root of the module whichever package's tests ask.
-func Schemas() (pg, sqlite string) {
-	_, file, _, ok := runtime.Caller(0)
-	if !ok {
-		panic("storetest: cannot locate the schema files")
-	}
-	root := filepath.Join(filepath.Dir(file), "..", "..")
-	read := func(name string) string {
-		b, err := os.ReadFile(filepath.Join(root, name))
-		if err != nil {
-			panic(fmt.Sprintf("storetest: %v", err))
-		}
-		return string(b)
-	}
-	return read("schema.sql"), read("schema.sqlite.sql")
-}
-
 // OpenSQLite returns a migrated SQLite database in a temporary file, closed
 // when the test ends.
 func OpenSQLite(t testing.TB) *store.DB {
 	t.Helper()
-	_, schema := Schemas()
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "epic.db"))
 	if err != nil {
 		t.Fatalf("open sqlite: %v", err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(context.Background(), schema); err != nil {
+	if _, err := db.Migrate(context.Background()); err != nil {
 		t.Fatalf("migrate sqlite: %v", err)
 	}
 	return db
@@ -150,12 +130,41 @@ func CreatePostgres(ctx context.Context, adminURL string) (db *store.DB, drop fu
 		drop()
 		return nil, nil, fmt.Errorf("storetest: open postgres: %w", err)
 	}
-	pg, _ := Schemas()
-	if err := db.Migrate(ctx, pg); err != nil {
+	if _, err := db.Migrate(ctx); err != nil {
 		drop()
 		return nil, nil, fmt.Errorf("storetest: migrate postgres: %w", err)
 	}
 	return db, drop, nil
+}
+
+// OpenEmpty opens a database with no schema, of dialect: an SQLite file in a
+// temporary directory, or a PostgreSQL database of its own (the test is
+// skipped when EPIC_TEST_POSTGRES_URL is not set). It returns the URL too, so
+// a test can open it again as another program would.
+func OpenEmpty(t testing.TB, dialect store.Dialect) (*store.DB, string) {
+	t.Helper()
+	dbURL := filepath.Join(t.TempDir(), "epic.db")
+	if dialect == store.Postgres {
+		dbURL = PostgresURL(t)
+	}
+	db, err := store.Open(context.Background(), dbURL)
+	if err != nil {
+		t.Fatalf("open %s: %v", dialect, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, dbURL
+}
+
+// ForEachEmpty runs fn as the subtests "sqlite" and "postgres", each with a
+// database of its own that holds no schema yet.
+func ForEachEmpty(t *testing.T, fn func(t *testing.T, db *store.DB, dbURL string)) {
+	t.Helper()
+	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
+		t.Run(string(d), func(t *testing.T) {
+			db, dbURL := OpenEmpty(t, d)
+			fn(t, db, dbURL)
+		})
+	}
 }
 
 // ForEach runs fn as the subtests "sqlite" and "postgres", each with a

@@ -1,6 +1,10 @@
--- epic-tui schema for SQLite, the twin of schema.sql (PostgreSQL); a test
--- (store/schema_test.go) proves both define the same tables and columns.
--- Applying this file twice is harmless: every statement is idempotent.
+-- The first migration of the SQLite schema, twin of ../postgres/00001_initial.sql;
+-- a test (store/schema_test.go) proves both build the same tables and columns.
+-- Databases made before migrations were versioned hold this very schema, and
+-- every statement is idempotent, so applying it to one of them loses nothing.
+-- An applied migration is never edited: a change is a new migration.
+
+-- +goose Up
 
 CREATE TABLE IF NOT EXISTS schema_version (
     id      INTEGER PRIMARY KEY CHECK (id = 1),
@@ -133,49 +137,67 @@ CREATE INDEX IF NOT EXISTS events_sort_client_idx ON events (sort_client, id);
 -- changes. Every search term must be a substring of search_all: the FTS5
 -- trigram tables <table>_fts index it (external content: they hold no copy of
 -- the text), kept in step by the triggers below. They are the twins of the
--- trigram indexes <table>_search_idx of schema.sql.
+-- trigram indexes <table>_search_idx of the PostgreSQL migrations.
 
 CREATE VIRTUAL TABLE IF NOT EXISTS clients_fts USING fts5(
     search_all, content = 'clients', content_rowid = 'id', tokenize = 'trigram'
 );
+-- +goose StatementBegin
 CREATE TRIGGER IF NOT EXISTS clients_fts_insert AFTER INSERT ON clients BEGIN
     INSERT INTO clients_fts (rowid, search_all) VALUES (new.id, new.search_all);
 END;
+-- +goose StatementEnd
+-- +goose StatementBegin
 CREATE TRIGGER IF NOT EXISTS clients_fts_delete AFTER DELETE ON clients BEGIN
     INSERT INTO clients_fts (clients_fts, rowid, search_all) VALUES ('delete', old.id, old.search_all);
 END;
+-- +goose StatementEnd
+-- +goose StatementBegin
 CREATE TRIGGER IF NOT EXISTS clients_fts_update AFTER UPDATE OF search_all ON clients BEGIN
     INSERT INTO clients_fts (clients_fts, rowid, search_all) VALUES ('delete', old.id, old.search_all);
     INSERT INTO clients_fts (rowid, search_all) VALUES (new.id, new.search_all);
 END;
+-- +goose StatementEnd
 
 CREATE VIRTUAL TABLE IF NOT EXISTS contracts_fts USING fts5(
     search_all, content = 'contracts', content_rowid = 'id', tokenize = 'trigram'
 );
+-- +goose StatementBegin
 CREATE TRIGGER IF NOT EXISTS contracts_fts_insert AFTER INSERT ON contracts BEGIN
     INSERT INTO contracts_fts (rowid, search_all) VALUES (new.id, new.search_all);
 END;
+-- +goose StatementEnd
+-- +goose StatementBegin
 CREATE TRIGGER IF NOT EXISTS contracts_fts_delete AFTER DELETE ON contracts BEGIN
     INSERT INTO contracts_fts (contracts_fts, rowid, search_all) VALUES ('delete', old.id, old.search_all);
 END;
+-- +goose StatementEnd
+-- +goose StatementBegin
 CREATE TRIGGER IF NOT EXISTS contracts_fts_update AFTER UPDATE OF search_all ON contracts BEGIN
     INSERT INTO contracts_fts (contracts_fts, rowid, search_all) VALUES ('delete', old.id, old.search_all);
     INSERT INTO contracts_fts (rowid, search_all) VALUES (new.id, new.search_all);
 END;
+-- +goose StatementEnd
 
 CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
     search_all, content = 'events', content_rowid = 'id', tokenize = 'trigram'
 );
+-- +goose StatementBegin
 CREATE TRIGGER IF NOT EXISTS events_fts_insert AFTER INSERT ON events BEGIN
     INSERT INTO events_fts (rowid, search_all) VALUES (new.id, new.search_all);
 END;
+-- +goose StatementEnd
+-- +goose StatementBegin
 CREATE TRIGGER IF NOT EXISTS events_fts_delete AFTER DELETE ON events BEGIN
     INSERT INTO events_fts (events_fts, rowid, search_all) VALUES ('delete', old.id, old.search_all);
 END;
+-- +goose StatementEnd
+-- +goose StatementBegin
 CREATE TRIGGER IF NOT EXISTS events_fts_update AFTER UPDATE OF search_all ON events BEGIN
     INSERT INTO events_fts (events_fts, rowid, search_all) VALUES ('delete', old.id, old.search_all);
     INSERT INTO events_fts (rowid, search_all) VALUES (new.id, new.search_all);
 END;
+-- +goose StatementEnd
 
 -- Failed logins that named no account, throttled exactly like an account's
 -- so that the answers never tell whether an account exists. The login is
