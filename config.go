@@ -15,7 +15,7 @@ import (
 	"github.com/epicevents/epic-tui/auth"
 )
 
-// config is the validated configuration of SPEC §7.
+// config is the validated configuration: the README's Configuration section.
 type config struct {
 	DatabaseURL       string // postgres://… or a SQLite file path
 	DefaultDatabase   bool   // DatabaseURL is the local default
@@ -111,6 +111,18 @@ func isPostgres(dbURL string) bool {
 	return strings.HasPrefix(l, "postgres://") || strings.HasPrefix(l, "postgresql://")
 }
 
+// checkSecret fails when the database needs EPIC_SECRET and it is not set,
+// so a command stops before it writes anything.
+func (c *config) checkSecret() error {
+	if c.Secret == nil && isPostgres(c.DatabaseURL) {
+		return errSecretRequired
+	}
+	return nil
+}
+
+// errSecretRequired says what a PostgreSQL database lacks without EPIC_SECRET.
+var errSecretRequired = badConfig("EPIC_SECRET is required with a PostgreSQL database (at least 32 random bytes, the same for the whole team)")
+
 // signingSecret returns EPIC_SECRET, or for a SQLite database a random
 // secret generated once and kept beside the database file (0600).
 func (c *config) signingSecret() ([]byte, error) {
@@ -118,7 +130,7 @@ func (c *config) signingSecret() ([]byte, error) {
 		return c.Secret, nil
 	}
 	if isPostgres(c.DatabaseURL) {
-		return nil, badConfig("EPIC_SECRET is required with a PostgreSQL database (at least 32 random bytes, the same for the whole team)")
+		return nil, errSecretRequired
 	}
 	path := strings.TrimPrefix(c.DatabaseURL, "sqlite://")
 	path = strings.TrimPrefix(path, "file:")

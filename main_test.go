@@ -73,8 +73,9 @@ func TestVersionAndHelp(t *testing.T) {
 		}
 	}
 	oneLine(t, runCLI(t, "", "frobnicate"), 2, `unknown command "frobnicate"`)
-	oneLine(t, runCLI(t, "", "--nope"), 2, "flag provided but not defined")
-	oneLine(t, runCLI(t, "", "init", "--nope"), 2, "flag provided but not defined")
+	oneLine(t, runCLI(t, "", "--nope"), 2, "unknown flag: --nope (see epic-tui --help)")
+	oneLine(t, runCLI(t, "", "init", "--nope"), 2, "unknown flag: --nope (see epic-tui init --help)")
+	oneLine(t, runCLI(t, "", "migrate", "up", "--nope"), 2, "unknown flag: --nope (see epic-tui migrate up --help)")
 	oneLine(t, runCLI(t, "", "init", "extra"), 2, "unexpected argument")
 }
 
@@ -147,6 +148,7 @@ func TestAdminCommand(t *testing.T) {
 func TestUnreachableDatabase(t *testing.T) {
 	cliEnv(t)
 	start := time.Now()
+	t.Setenv("EPIC_SECRET", "a-secret-of-at-least-32-bytes-for-tests")
 	r := runCLI(t, "", "--db", "postgres://epic:hunter2secret@127.0.0.1:1/epic?sslmode=disable&connect_timeout=2", "init")
 	oneLine(t, r, 2, "cannot reach the database")
 	if strings.Contains(r.stderr, "hunter2secret") {

@@ -184,7 +184,22 @@ func TestWorkingDaySQLite(t *testing.T) {
 
 func TestWorkingDayPostgres(t *testing.T) {
 	url := storetest.PostgresURL(t)
-	workingDay(t, t.TempDir(), url, "an-end-to-end-secret-of-at-least-32-bytes")
+	const secret = "an-end-to-end-secret-of-at-least-32-bytes"
+	home := t.TempDir()
+	// A team upgrades its database on purpose: the app refuses to start on
+	// a database without the schema, and says what to run.
+	cmd := exec.Command(binary, "--db", url)
+	cmd.Env = append(os.Environ(), "HOME="+home, "EPIC_SECRET="+secret, "XDG_STATE_HOME="+filepath.Join(home, "state"))
+	out, err := cmd.CombinedOutput()
+	if code := cmd.ProcessState.ExitCode(); err == nil || code != 2 || !strings.Contains(string(out), "run `epic-tui migrate up`") {
+		t.Fatalf("app on an empty PostgreSQL database: exit %d, %q", code, out)
+	}
+	cmd = exec.Command(binary, "init", "--db", url)
+	cmd.Env = append(os.Environ(), "HOME="+home, "EPIC_SECRET="+secret, "XDG_STATE_HOME="+filepath.Join(home, "state"))
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "database ready") {
+		t.Fatalf("init: %v\n%s", err, out)
+	}
+	workingDay(t, home, url, secret)
 	checkDatabase(t, url)
 }
 
