@@ -226,4 +226,3 @@ func versionString() string {
 	}
 	return fmt.Sprintf("epic-tui %s (commit %s, built %s)", v, commit, date)
 }
-

@@ -83,8 +83,9 @@ func releaseName() string {
 	return v
 }
 
-// observer reports the changes of SPEC §6 to Sentry and the log. Sentry
-// calls are no-ops while Sentry is off.
+// observer reports to Sentry and the log the changes operations watch: users
+// created and changed, contracts signed. Sentry calls are no-ops while
+// Sentry is off.
 type observer struct{ log *slog.Logger }
 
 func (o observer) capture(actor domain.User, message string, tags map[string]string, extra map[string]any) {

@@ -22,7 +22,8 @@ type Session struct {
 	ValidAfter time.Time
 }
 
-// Observer hears about the changes that matter to operations (SPEC §6).
+// Observer hears about the changes that matter to operations: a user created
+// or changed, a contract signed.
 // Calls happen after the change is committed.
 type Observer interface {
 	UserCreated(actor, created User)

@@ -8,8 +8,9 @@ import (
 	"github.com/epicevents/epic-tui/domain"
 )
 
-// specTable is the permission table of SPEC §2, written out independently
-// of the schema's seed so that a wrong seed fails this test.
+// specTable is the permission table of the README (Roles and permissions),
+// written out independently of the schema's seed so that a wrong seed fails
+// this test.
 var specTable = map[string]map[domain.Role]domain.Scope{
 	"user:create":     {"admin": "all", "management": "all"},
 	"user:read":       {"admin": "all", "management": "all", "sales": "all", "support": "all"},

@@ -182,7 +182,7 @@ INSERT INTO permissions (id, entity, action) VALUES
     (13, 'event', 'create'), (14, 'event', 'read'), (15, 'event', 'update'), (16, 'event', 'delete')
 ON CONFLICT DO NOTHING;
 
--- The permission table of the product specification (§2).
+-- The permission table, as the README shows it (Roles and permissions).
 INSERT INTO role_permissions (role, permission_id, scope) VALUES
     ('admin', 1, 'all'), ('admin', 2, 'all'), ('admin', 3, 'all'), ('admin', 4, 'all'),
     ('admin', 5, 'all'), ('admin', 6, 'all'), ('admin', 7, 'all'), ('admin', 8, 'all'),
