@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -224,17 +225,34 @@ func (s *AuthService) Logout(ctx context.Context, sess Session) error {
 
 // ChangePassword sets the session user's own password; the current one is
 // required. Every token issued before is revoked, this session's too: it
-// returns the user as changed, to issue the new token from.
-func (s *AuthService) ChangePassword(ctx context.Context, sess Session, current, next string) (User, error) {
+// returns the user as changed, to issue the new token from. A change sent
+// again under the key of one that committed (its answer was lost) returns
+// the user as changed, if it sets the same password.
+func (s *AuthService) ChangePassword(ctx context.Context, sess Session, current, next, requestKey string) (User, error) {
 	if err := ValidatePassword("new_password", next); err != nil {
 		return User{}, err
 	}
-	var actor, changed User
+	var changed User
+	var replay bool
 	err := s.c.store.InTx(ctx, func(q Queries) error {
-		var err error
-		actor, err = s.c.actor(ctx, q, sess)
-		if err != nil {
+		actor, sessErr := s.c.actor(ctx, q, sess)
+		if sessErr != nil {
+			// The change a retry repeats ended the session it is sent from.
+			u, err := q.User(ctx, sess.UserID)
+			if err != nil || !u.Active || u.Role != sess.Role || !sess.ValidAfter.Before(u.TokensValidAfter) {
+				return sessErr
+			}
+			actor = u
+		}
+		prior, err := priorChange(ctx, q, actor, EntityUser, actor.ID, ActionUpdate, requestKey)
+		switch {
+		case sessErr != nil && (prior == nil || err != nil):
+			return sessErr
+		case err != nil:
 			return err
+		case prior != nil:
+			replay, changed = true, actor
+			return s.c.samePassword(*prior, actor, next)
 		}
 		ok, _, err := s.c.hasher.Verify(current, actor.PasswordHash)
 		if err != nil {
@@ -243,19 +261,21 @@ func (s *AuthService) ChangePassword(ctx context.Context, sess Session, current,
 		if !ok {
 			return invalid("current_password", "the current password is wrong")
 		}
-		changed, err = s.c.setPassword(ctx, q, actor, actor, next)
+		changed, err = s.c.setPassword(ctx, q, actor, actor, next, requestKey)
 		return err
 	})
 	if err != nil {
 		return User{}, err
 	}
-	s.c.notifyUpdated(actor, changed, []string{"password"})
+	if !replay {
+		s.c.notifyUpdated(changed, changed, []string{"password"})
+	}
 	return readable(changed), nil
 }
 
-// setPassword stores a new hash for target and revokes its tokens; it
-// returns target as changed.
-func (c *core) setPassword(ctx context.Context, q Queries, actor, target User, password string) (User, error) {
+// setPassword stores a new hash for target, lifts its sign-in lock and
+// revokes its tokens; it returns target as changed.
+func (c *core) setPassword(ctx context.Context, q Queries, actor, target User, password, requestKey string) (User, error) {
 	hash, err := c.hasher.Hash(password)
 	if err != nil {
 		return User{}, fmt.Errorf("domain: hash password: %w", err)
@@ -266,7 +286,25 @@ func (c *core) setPassword(ctx context.Context, q Queries, actor, target User, p
 	if err := q.UpdateUser(ctx, &target); err != nil {
 		return User{}, err
 	}
-	return target, c.audit(ctx, q, actor, EntityUser, target.ID, ActionUpdate, changes{"password": {"(hidden)", "(changed)"}})
+	return target, c.audit(ctx, q, actor, EntityUser, target.ID, ActionUpdate, changes{"password": {"(hidden)", "(changed)"}}, requestKey)
+}
+
+// samePassword answers a password change sent again under the key of one
+// that committed: it succeeds when password is the one that change set,
+// and is refused otherwise, as is a key that changed something else.
+func (c *core) samePassword(prior AuditEntry, u User, password string) error {
+	var ch map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(prior.Changes), &ch); err != nil || ch["password"] == nil {
+		return invalid("", "the request key was already used for another change")
+	}
+	ok, _, err := c.hasher.Verify(password, u.PasswordHash)
+	if err != nil {
+		return fmt.Errorf("domain: verify password of user %d: %w", u.ID, err)
+	}
+	if !ok {
+		return NewError(ErrDuplicate, "", "your earlier save of this form already set another password; close it, and use the password saved first or set a new one")
+	}
+	return nil
 }
 
 func (c *core) notifyCreated(actor, u User) {
