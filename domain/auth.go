@@ -37,35 +37,6 @@ func (e *ThrottledError) Unwrap() error { return ErrUnauthenticated }
 // AuthService signs people in and out and manages passwords.
 type AuthService struct{ c *core }
 
-// unknownLogin throttles a failed login that names no account exactly as an
-// account's failures are throttled, so the answers never tell whether an
-// account exists. The name is kept only as a hash.
-func (s *AuthService) unknownLogin(ctx context.Context, login string, now time.Time) error {
-	sum := sha256.Sum256([]byte(login))
-	key := hex.EncodeToString(sum[:])
-	var err error
-	txErr := s.c.store.InTx(ctx, func(q Queries) error {
-		failures, locked, qerr := q.UnknownLoginFailed(ctx, key, now)
-		switch {
-		case qerr != nil:
-			return qerr
-		case locked != nil && now.Before(*locked):
-			err = &ThrottledError{RetryAfter: locked.Sub(now)}
-		case failures >= ThrottleAfter:
-			until := now.Add(lockout(failures))
-			err = &ThrottledError{RetryAfter: until.Sub(now)}
-			return q.LockUnknownLogin(ctx, key, until)
-		default:
-			err = newError(ErrUnauthenticated, "", badLoginMsg)
-		}
-		return nil
-	})
-	if txErr != nil {
-		return txErr
-	}
-	return err
-}
-
 // NeedsSetup reports whether the database has no user yet, so the first
 // administrator must be created.
 func (s *AuthService) NeedsSetup(ctx context.Context) (bool, error) {
@@ -116,62 +87,37 @@ func (s *AuthService) CreateAdmin(ctx context.Context, in NewUser) (User, error)
 }
 
 // Login checks a username (or email) and password. Every failure returns the
-// same message; a throttled account says how long to wait. An unknown login
-// costs the same time as a known one.
+// same message; a throttled login says how long to wait. A name that matches
+// no account costs the same work and is throttled by the same rules as one
+// that does, so the answers never tell whether an account exists: one hash
+// verification with the same parameters, one failure counted per attempt
+// made outside a lock, none counted inside one. An account's username and
+// email share its count; a name matching no account is counted as typed
+// (case and accents folded).
 func (s *AuthService) Login(ctx context.Context, login, password string) (User, error) {
-	bad := newError(ErrUnauthenticated, "", badLoginMsg)
 	u, err := s.c.store.UserByLogin(ctx, Fold(login))
-	if errors.Is(err, ErrNotFound) {
+	known := err == nil
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return User{}, err
+	}
+	var match, rehash bool
+	if known {
+		match, rehash, err = s.c.hasher.Verify(password, u.PasswordHash)
+		if err != nil {
+			return User{}, fmt.Errorf("domain: verify password of user %d: %w", u.ID, err)
+		}
+	} else {
 		s.c.hasher.Waste(password)
+	}
+	now := s.c.stamp()
+	if !known {
 		// The name typed is not logged: it may be a password typed in the
 		// wrong field.
 		s.c.log.Warn("login failed", "reason", "unknown user")
-		return User{}, s.unknownLogin(ctx, Fold(login), s.c.stamp())
+		return User{}, s.unknownFailed(ctx, Fold(login), now)
 	}
-	if err != nil {
-		return User{}, err
-	}
-	now := s.c.stamp()
-	if u.LockedUntil != nil && now.Before(*u.LockedUntil) {
-		s.c.hasher.Waste(password)
-		s.c.log.Warn("login failed", "user_id", u.ID, "username", u.Username, "reason", "throttled")
-		return User{}, &ThrottledError{RetryAfter: u.LockedUntil.Sub(now)}
-	}
-	ok, rehash, err := s.c.hasher.Verify(password, u.PasswordHash)
-	if err != nil {
-		return User{}, fmt.Errorf("domain: verify password of user %d: %w", u.ID, err)
-	}
-	if !ok || !u.Active {
-		// Counted under a lock, so that guesses made at once all count.
-		var failures int
-		var until *time.Time
-		err := s.c.store.InTx(ctx, func(q Queries) error {
-			if err := q.Lock(ctx, EntityUser, u.ID); err != nil {
-				return err
-			}
-			cur, err := q.User(ctx, u.ID)
-			if err != nil {
-				return err
-			}
-			failures = cur.FailedLogins + 1
-			if failures >= ThrottleAfter {
-				t := now.Add(lockout(failures))
-				until = &t
-			}
-			return q.SetLoginState(ctx, u.ID, failures, until)
-		})
-		if err != nil {
-			return User{}, err
-		}
-		reason := "wrong password"
-		if ok {
-			reason = "deactivated"
-		}
-		s.c.log.Warn("login failed", "user_id", u.ID, "username", u.Username, "reason", reason, "failures", failures)
-		if until != nil {
-			return User{}, &ThrottledError{RetryAfter: until.Sub(now)}
-		}
-		return User{}, bad
+	if !match || !u.Active || lockedAt(u.LockedUntil, now) {
+		return User{}, s.accountFailed(ctx, u, match, now)
 	}
 	if u.FailedLogins != 0 || u.LockedUntil != nil {
 		if err := s.c.store.SetLoginState(ctx, u.ID, 0, nil); err != nil {
@@ -187,6 +133,109 @@ func (s *AuthService) Login(ctx context.Context, login, password string) (User, 
 		return s.c.store.User(ctx, u.ID)
 	}
 	return u, nil
+}
+
+// lockedAt reports whether a lock until is still on at now.
+func lockedAt(until *time.Time, now time.Time) bool {
+	return until != nil && now.Before(*until)
+}
+
+// throttled answers a failed login: the generic message, with the time to
+// wait while locked.
+func throttled(until *time.Time, now time.Time) error {
+	if lockedAt(until, now) {
+		return &ThrottledError{RetryAfter: until.Sub(now)}
+	}
+	return newError(ErrUnauthenticated, "", badLoginMsg)
+}
+
+// lockAfter is the lock that follows the given count of consecutive
+// failures, nil below ThrottleAfter.
+func lockAfter(failures int, now time.Time) *time.Time {
+	if failures < ThrottleAfter {
+		return nil
+	}
+	until := now.Add(lockout(failures))
+	return &until
+}
+
+// accountFailed counts a failed login of an account (a wrong password, a
+// deactivated account) unless it is locked, under a lock of its row so that
+// guesses made at once all count.
+func (s *AuthService) accountFailed(ctx context.Context, u User, match bool, now time.Time) error {
+	var failures int
+	var until *time.Time
+	err := s.c.store.InTx(ctx, func(q Queries) error {
+		if err := q.Lock(ctx, EntityUser, u.ID); err != nil {
+			return err
+		}
+		cur, err := q.User(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		failures, until = cur.FailedLogins, cur.LockedUntil
+		if lockedAt(until, now) {
+			return nil
+		}
+		failures++
+		until = lockAfter(failures, now)
+		return q.SetLoginState(ctx, u.ID, failures, until)
+	})
+	if err != nil {
+		return err
+	}
+	reason := "wrong password"
+	switch {
+	case lockedAt(u.LockedUntil, now):
+		reason = "throttled"
+	case match:
+		reason = "deactivated"
+	}
+	s.c.log.Warn("login failed", "user_id", u.ID, "username", u.Username, "reason", reason, "failures", failures)
+	return throttled(until, now)
+}
+
+// unknownFailed counts a failed login under a name that matches no account
+// unless it is locked, as accountFailed does for an account. The name is
+// kept only as a hash.
+func (s *AuthService) unknownFailed(ctx context.Context, name string, now time.Time) error {
+	sum := sha256.Sum256([]byte(name))
+	key := hex.EncodeToString(sum[:])
+	var until *time.Time
+	err := s.c.store.InTx(ctx, func(q Queries) error {
+		failures, locked, err := q.UnknownLoginFailed(ctx, key, now)
+		if err != nil || lockedAt(locked, now) {
+			until = locked
+			return err
+		}
+		if until = lockAfter(failures, now); until != nil {
+			return q.LockUnknownLogin(ctx, key, *until)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return throttled(until, now)
+}
+
+// Unlock lifts the sign-in lock of the account named by username or email
+// and forgets its failed logins, for the command line (`epic-tui admin
+// unlock USER`): whoever runs it holds the database. It returns the account
+// as it was, to say whether it was locked.
+func (s *AuthService) Unlock(ctx context.Context, login string) (User, error) {
+	u, err := s.c.store.UserByLogin(ctx, Fold(login))
+	if errors.Is(err, ErrNotFound) {
+		return User{}, newError(ErrNotFound, "", "no account has the username or email %q; check the spelling", login)
+	}
+	if err != nil {
+		return User{}, err
+	}
+	if err := s.c.store.SetLoginState(ctx, u.ID, 0, nil); err != nil {
+		return User{}, err
+	}
+	s.c.log.Info("login unlocked", "user_id", u.ID, "username", u.Username, "by", "command line")
+	return readable(u), nil
 }
 
 // lockout is the delay after the given number of consecutive failures.

@@ -39,7 +39,8 @@ type Queries interface {
 	// the user record and does not touch its version.
 	SetLoginState(ctx context.Context, id int64, failedLogins int, lockedUntil *time.Time) error
 	// UnknownLoginFailed counts one more failed login for a name matching no
-	// account (kept as a hash) and returns the count and its current lock.
+	// account (kept as a hash), unless it is locked at that time, and
+	// returns the count and its current lock.
 	UnknownLoginFailed(ctx context.Context, loginHash string, at time.Time) (failures int, lockedUntil *time.Time, err error)
 	LockUnknownLogin(ctx context.Context, loginHash string, until time.Time) error
 	// SetSessionState moves tokens_valid_after and, when passwordHash is not
