@@ -48,7 +48,9 @@ func SaveSession(path, token string) error {
 
 // LoadSession returns the token saved at path. A missing file gives an error
 // matching fs.ErrNotExist; a file or directory others may access gives
-// ErrSessionInsecure.
+// ErrSessionInsecure. A file others may read is deleted as it is refused:
+// its token may have leaked, and left there it would be refused again at
+// every start, and read by whoever else may.
 func LoadSession(path string) (string, error) {
 	dir := filepath.Dir(path)
 	if err := checkSessionDir(dir); err != nil {
@@ -56,7 +58,11 @@ func LoadSession(path string) (string, error) {
 	}
 	data, mode, err := readPrivate(path)
 	if errors.Is(err, errNotPrivate) {
-		return "", fmt.Errorf("auth: load session: %w", insecure(path, mode, 0o600))
+		if rmErr := os.Remove(path); rmErr != nil && !errors.Is(rmErr, fs.ErrNotExist) {
+			return "", fmt.Errorf("auth: load session: %w", insecure(path, mode, 0o600))
+		}
+		return "", fmt.Errorf("auth: load session: %w: %s had permissions %04o, so other users could read it; it was deleted — sign in again",
+			ErrSessionInsecure, path, mode.Perm())
 	}
 	if err != nil {
 		return "", fmt.Errorf("auth: load session: %w", err)

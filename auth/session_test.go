@@ -99,8 +99,15 @@ func TestLoadSessionRefusesLooseFile(t *testing.T) {
 	if !errors.Is(err, ErrSessionInsecure) {
 		t.Fatalf("LoadSession(0644) = %v; want ErrSessionInsecure", err)
 	}
-	if msg := err.Error(); !strings.Contains(msg, path) || !strings.Contains(msg, "0644") || !strings.Contains(msg, "0600") {
-		t.Fatalf("message %q should name the path, 0644 and 0600", msg)
+	if msg := err.Error(); !strings.Contains(msg, path) || !strings.Contains(msg, "0644") || !strings.Contains(msg, "deleted") {
+		t.Fatalf("message %q should name the path, 0644, and say the file was deleted", msg)
+	}
+	// Refused and gone: its token is no longer there for others to read.
+	if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("the loose session file is still on disk: %v", err)
+	}
+	if _, err := LoadSession(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("LoadSession after the refusal = %v; want fs.ErrNotExist", err)
 	}
 }
 
