@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/epicevents/epic-tui/auth"
 	"github.com/epicevents/epic-tui/domain"
+	"github.com/epicevents/epic-tui/store/storetest"
 )
 
 // countingHasher is the real hasher, counting the hash verifications a
@@ -183,4 +185,35 @@ func TestUnlock(t *testing.T) {
 			t.Fatalf("after a reset: %v", err)
 		}
 	})
+}
+
+// A failed login under a known and an unknown name, with the default
+// hashing parameters and a fresh hasher each time (the first login of a
+// process): the two should take the same time.
+func BenchmarkFailedLogin(b *testing.B) {
+	db := storetest.OpenSQLite(b)
+	ctx := context.Background()
+	clk := &clock{now: time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)}
+	app, err := domain.New(ctx, domain.Deps{Store: db, Hasher: auth.NewArgon2(), Now: clk.Now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := app.Auth.SetupAdmin(ctx, domain.NewUser{FullName: "Ada Admin", Username: "admin", Email: "admin@epic.test", Password: testPassword}); err != nil {
+		b.Fatal(err)
+	}
+	for _, name := range []string{"admin", "nobody"} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				fresh, err := domain.New(ctx, domain.Deps{Store: db, Hasher: auth.NewArgon2(), Now: clk.Now})
+				if err != nil {
+					b.Fatal(err)
+				}
+				// Past any lock, so that every attempt is checked in full.
+				clk.Advance(domain.MaxLockout)
+				if _, err := fresh.Auth.Login(ctx, name, "wrong password"); err == nil {
+					b.Fatal("signed in")
+				}
+			}
+		})
+	}
 }
