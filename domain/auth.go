@@ -282,9 +282,11 @@ func (s *AuthService) ChangePassword(ctx context.Context, sess Session, current,
 		return User{}, err
 	}
 	var changed User
-	var replay bool
+	var replay, guessed bool
+	var sessErr error
 	err := s.c.store.InTx(ctx, func(q Queries) error {
-		actor, sessErr := s.c.actor(ctx, q, sess)
+		var actor User
+		actor, sessErr = s.c.actor(ctx, q, sess)
 		if sessErr != nil {
 			// The change a retry repeats ended the session it is sent from.
 			u, err := q.User(ctx, sess.UserID)
@@ -297,11 +299,22 @@ func (s *AuthService) ChangePassword(ctx context.Context, sess Session, current,
 		switch {
 		case sessErr != nil && (prior == nil || err != nil):
 			return sessErr
+		case sessErr != nil && (prior.At.Before(actor.TokensValidAfter) || lockedAt(actor.LockedUntil, s.c.stamp())):
+			// Sessions were ended again since that change, or the account
+			// is locked: an ended session is not let back in.
+			return sessErr
 		case err != nil:
 			return err
 		case prior != nil:
 			replay, changed = true, actor
-			return s.c.samePassword(*prior, actor, next)
+			err := s.c.samePassword(*prior, actor, next)
+			if err != nil && sessErr != nil {
+				// From an ended session, a wrong password is a guess:
+				// counted as a failed sign-in, answered as the session.
+				guessed = true
+				return sessErr
+			}
+			return err
 		}
 		ok, _, err := s.c.hasher.Verify(current, actor.PasswordHash)
 		if err != nil {
@@ -313,6 +326,11 @@ func (s *AuthService) ChangePassword(ctx context.Context, sess Session, current,
 		changed, err = s.c.setPassword(ctx, q, actor, actor, next, requestKey)
 		return err
 	})
+	if guessed {
+		if err := s.accountFailed(ctx, changed, false, s.c.stamp()); !errors.Is(err, ErrUnauthenticated) {
+			return User{}, err
+		}
+	}
 	if err != nil {
 		return User{}, err
 	}
