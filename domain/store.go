@@ -78,7 +78,7 @@ type Queries interface {
 
 	InsertAudit(ctx context.Context, a *AuditEntry) error
 	ListAudit(ctx context.Context, entity Entity, id int64) ([]AuditEntry, error)
-	// AuditByRequestKey finds the entry of the create made under a request
+	// AuditByRequestKey finds the entry of the change made under a request
 	// key, or fails with ErrNotFound.
 	AuditByRequestKey(ctx context.Context, key string) (AuditEntry, error)
 }
