@@ -65,3 +65,32 @@ func (s *sessionFile) Save(u domain.User) (domain.Session, error) {
 
 // Clear deletes the saved session.
 func (s *sessionFile) Clear() error { return auth.DeleteSession(s.path) }
+
+// logout is `epic-tui logout` for the session saved at path: open opens the
+// database, the app and its session file (ops.openSession) to revoke the
+// token on the server. The file is deleted even when that fails (the
+// database is down); the error then says until when the token holds. It
+// returns the line to print.
+func logout(ctx context.Context, path string, open func(context.Context) (*store.DB, *domain.App, *sessionFile, error)) (string, error) {
+	saved, err := auth.EndSession(path, func() error {
+		db, app, sessions, err := open(ctx)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		sess, err := sessions.Load()
+		if err != nil {
+			// A token that no longer passes (expired, made for another
+			// database) opens nothing: there is nothing left to revoke.
+			return nil
+		}
+		return app.Auth.Logout(ctx, sess)
+	})
+	switch {
+	case err != nil:
+		return "", err
+	case !saved:
+		return "no saved session", nil
+	}
+	return "signed out", nil
+}

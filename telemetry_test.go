@@ -148,7 +148,7 @@ func TestSentryEnvelopes(t *testing.T) {
 	must(t, err)
 	_, err = app.Users.Update(ctx, as, sales.ID, sales.Version, domain.UserChanges{EmployeeNumber: sales.EmployeeNumber, FullName: "Samuel", Username: "sam", Email: "sam@epic.test", Role: domain.RoleSales, Active: true})
 	must(t, err)
-	must(t, app.Users.ResetPassword(ctx, as, sales.ID, "second password 2"))
+	must(t, app.Users.ResetPassword(ctx, as, sales.ID, "second password 2", ""))
 	client, err := app.Clients.Create(ctx, as, domain.ClientInput{FullName: "Kim", Email: "kim@example.com", Phone: "0612345678", SalesContactID: sales.ID})
 	must(t, err)
 	k, err := app.Contracts.Create(ctx, as, domain.ContractInput{ClientID: client.ID, TotalAmount: 1000, AmountDue: 1000})

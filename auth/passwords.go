@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"sync"
 
 	"github.com/alexedwards/argon2id"
 	"golang.org/x/crypto/argon2"
@@ -61,16 +60,13 @@ var ErrInvalidHash = errors.New("stored password hash is not a usable argon2id h
 // ($argon2id$v=19$m=65536,t=3,p=4$salt$key). Use it through a pointer.
 type Argon2 struct {
 	params Params
-
-	// dummy is a hash of a fixed password made with params, compared against
-	// by Waste; built on first use so that constructing a hasher stays free.
-	once  sync.Once
+	// dummy is what Waste verifies against: see dummyHash.
 	dummy string
 }
 
 // NewArgon2 returns a hasher using DefaultParams.
 func NewArgon2() *Argon2 {
-	return &Argon2{params: DefaultParams}
+	return &Argon2{params: DefaultParams, dummy: dummyHash(DefaultParams)}
 }
 
 // NewArgon2WithParams returns a hasher using p; tests pass TestParams to stay
@@ -79,7 +75,7 @@ func NewArgon2WithParams(p Params) (*Argon2, error) {
 	if err := checkParams(p); err != nil {
 		return nil, fmt.Errorf("auth: argon2 params: %w", err)
 	}
-	return &Argon2{params: p}, nil
+	return &Argon2{params: p, dummy: dummyHash(p)}, nil
 }
 
 // Params returns the parameters new hashes are made with.
@@ -119,21 +115,18 @@ func (h *Argon2) Verify(password, hash string) (ok, needsRehash bool, err error)
 	return ok, p != h.params, nil
 }
 
-// Waste spends the time of one Verify on a dummy hash made with h's
-// parameters, so that an unknown user costs as much as a known one. The first
-// call also builds the dummy hash, so it costs twice as much.
+// Waste runs one Verify, with h's parameters, against a hash no password
+// matches, so that an unknown user costs as much as a known one, from the
+// first call of a process on.
 func (h *Argon2) Waste(password string) {
-	_, _, _ = h.Verify(password, h.dummyHash())
+	_, _, _ = h.Verify(password, h.dummy)
 }
 
-// dummyHash returns the hash Waste compares against. Its salt is fixed: the
-// hash guards nothing, it only has to cost the same as a real one.
-func (h *Argon2) dummyHash() string {
-	h.once.Do(func() {
-		salt := make([]byte, h.params.SaltLength)
-		h.dummy = encodeHash(h.params, salt, deriveKey("epic-tui dummy password", salt, h.params))
-	})
-	return h.dummy
+// dummyHash is a PHC string with p's parameters whose salt and key are all
+// zero bytes. Verifying against it derives a key at the full cost of p, but
+// nothing had to be derived to make it, so building a hasher stays free.
+func dummyHash(p Params) string {
+	return encodeHash(p, make([]byte, p.SaltLength), make([]byte, p.KeyLength))
 }
 
 func deriveKey(password string, salt []byte, p Params) []byte {

@@ -160,13 +160,42 @@ func TestWaste(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.Waste("whatever")
-	h.Waste("")
-	params, _, _ := phcParts(t, h.dummyHash())
+	// Ready before the first call: the first unknown name of a process
+	// costs no more than the next ones.
+	params, _, _ := phcParts(t, h.dummy)
 	if params != "m=2048,t=2,p=2" {
 		t.Fatalf("dummy hash params = %q, want the hasher's m=2048,t=2,p=2", params)
 	}
-	if _, rehash, err := h.Verify("x", h.dummyHash()); err != nil || rehash {
+	if _, rehash, err := h.Verify("x", h.dummy); err != nil || rehash {
 		t.Fatalf("dummy hash: rehash %v, err %v; want a hash with current params", rehash, err)
 	}
+	for _, pw := range []string{"", "whatever", "epic-tui dummy password"} {
+		h.Waste(pw)
+		if ok, _, _ := h.Verify(pw, h.dummy); ok {
+			t.Fatalf("password %q matches the dummy hash", pw)
+		}
+	}
+	if d := NewArgon2().dummy; !strings.HasPrefix(d, "$argon2id$v=19$m=65536,t=3,p=4$") {
+		t.Fatalf("default dummy hash %q, want the default parameters", d)
+	}
+}
+
+// The first Waste of a fresh hasher and a Verify of a real hash, with the
+// default parameters: they should take the same time.
+func BenchmarkFirstWasteAndVerify(b *testing.B) {
+	hash, err := NewArgon2().Hash("correct horse 1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("first-waste", func(b *testing.B) {
+		for b.Loop() {
+			NewArgon2().Waste("wrong password")
+		}
+	})
+	b.Run("verify", func(b *testing.B) {
+		h := NewArgon2()
+		for b.Loop() {
+			_, _, _ = h.Verify("wrong password", hash)
+		}
+	})
 }

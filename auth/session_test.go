@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 func skipOnWindows(t *testing.T) {
@@ -99,8 +100,15 @@ func TestLoadSessionRefusesLooseFile(t *testing.T) {
 	if !errors.Is(err, ErrSessionInsecure) {
 		t.Fatalf("LoadSession(0644) = %v; want ErrSessionInsecure", err)
 	}
-	if msg := err.Error(); !strings.Contains(msg, path) || !strings.Contains(msg, "0644") || !strings.Contains(msg, "0600") {
-		t.Fatalf("message %q should name the path, 0644 and 0600", msg)
+	if msg := err.Error(); !strings.Contains(msg, path) || !strings.Contains(msg, "0644") || !strings.Contains(msg, "deleted") {
+		t.Fatalf("message %q should name the path, 0644, and say the file was deleted", msg)
+	}
+	// Refused and gone: its token is no longer there for others to read.
+	if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("the loose session file is still on disk: %v", err)
+	}
+	if _, err := LoadSession(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("LoadSession after the refusal = %v; want fs.ErrNotExist", err)
 	}
 }
 
@@ -150,5 +158,55 @@ func TestDeleteSession(t *testing.T) {
 	}
 	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("session still there after DeleteSession: %v", err)
+	}
+}
+
+// EndSession deletes the saved session whatever the server answers, and
+// never sends a refused one.
+func TestEndSession(t *testing.T) {
+	skipOnWindows(t)
+	signer, err := NewSigner([]byte(strings.Repeat("s", MinSecretLength)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	token, err := signer.Issue(1, "admin", now, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := SessionPath(t.TempDir(), "x")
+	down := errors.New("the database cannot be reached")
+	for _, tc := range []struct {
+		name    string
+		mode    os.FileMode
+		answer  error
+		revoked bool
+		want    error
+	}{
+		{"revoked", 0o600, nil, true, nil},
+		{"server down", 0o600, down, true, down},
+		{"not private", 0o644, nil, false, ErrSessionInsecure},
+	} {
+		if err := SaveSession(path, token); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(path, tc.mode); err != nil {
+			t.Fatal(err)
+		}
+		called := false
+		saved, err := EndSession(path, func() error { called = true; return tc.answer })
+		if !saved || called != tc.revoked || !errors.Is(err, tc.want) || (tc.want == nil) != (err == nil) {
+			t.Fatalf("%s: saved %v, revoke called %v, err %v", tc.name, saved, called, err)
+		}
+		if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("%s: the session file is still there", tc.name)
+		}
+		var nr *NotRevokedError
+		if errors.As(err, &nr) && !nr.Expires.Equal(now.Add(TokenLifetime).Truncate(time.Second)) {
+			t.Fatalf("%s: expiry %v, want %v", tc.name, nr.Expires, now.Add(TokenLifetime))
+		}
+	}
+	if saved, err := EndSession(path, func() error { t.Fatal("revoke called without a session"); return nil }); saved || err != nil {
+		t.Fatalf("no session: saved %v, err %v", saved, err)
 	}
 }

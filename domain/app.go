@@ -201,18 +201,10 @@ func (ch changes) fields() []string {
 	return out
 }
 
-// audit writes one audit row in the same transaction as the change.
-func (c *core) audit(ctx context.Context, q Queries, actor User, entity Entity, id int64, action Action, ch changes) error {
-	return c.writeAudit(ctx, q, actor, entity, id, action, ch, "")
-}
-
-// auditCreate is audit for a create sent under a request key ("" for none):
-// the key is kept with the row, and a second create under it cannot commit.
-func (c *core) auditCreate(ctx context.Context, q Queries, actor User, entity Entity, id int64, ch changes, key string) error {
-	return c.writeAudit(ctx, q, actor, entity, id, ActionCreate, ch, key)
-}
-
-func (c *core) writeAudit(ctx context.Context, q Queries, actor User, entity Entity, id int64, action Action, ch changes, key string) error {
+// audit writes one audit row in the same transaction as the change. A
+// change sent under a request key ("" for none) keeps the key with the row,
+// and a second change under it cannot commit.
+func (c *core) audit(ctx context.Context, q Queries, actor User, entity Entity, id int64, action Action, ch changes, key string) error {
 	body, err := json.Marshal(ch)
 	if err != nil {
 		return fmt.Errorf("domain: audit %s %d: %w", entity, id, err)
@@ -285,6 +277,41 @@ func replayed[T any](ctx context.Context, q Queries, actor User, entity Entity, 
 			"your earlier save already created this %s (#%d) with other values; close this form and edit it there", entity, a.EntityID))
 	}
 	return rec, true, nil
+}
+
+// priorChange finds the change an edit, payment, delete or password change
+// already made under key (its answer was lost on the way, and the person
+// saved again): the audit entry written with it, or nil when the key is new
+// or empty and the change goes ahead. A key used by this actor for another
+// record or another kind of change is refused.
+func priorChange(ctx context.Context, q Queries, actor User, entity Entity, id int64, action Action, key string) (*AuditEntry, error) {
+	if key == "" {
+		return nil, nil
+	}
+	if !validRequestKey(key) {
+		return nil, invalid("", "the request key is not valid")
+	}
+	a, err := q.AuditByRequestKey(ctx, key)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if a.ActorID == nil || *a.ActorID != actor.ID || a.Entity != entity || a.EntityID != id || a.Action != action {
+		return nil, invalid("", "the request key was already used for another change")
+	}
+	return &a, nil
+}
+
+// changedOtherwise refuses a save sent again under the key of one that
+// committed, when the record no longer matches the form (the form was
+// changed in between, or someone changed the record since): the values
+// are refused, not dropped unsaid.
+func changedOtherwise(entity Entity, id int64) error {
+	return NewError(ErrDuplicate, "", fmt.Sprintf(
+		"your earlier save of this form already changed %s #%d, which now differs from the form; close it and open the %s again",
+		entity, id, entity))
 }
 
 // AuditTrail returns the audit rows of one record, newest first, to anyone

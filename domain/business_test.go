@@ -97,8 +97,8 @@ func TestEventsNeedSignedOwnContracts(t *testing.T) {
 		_, err = w.app.Contracts.Update(w.ctx, w.as("management"), signed.ID, signed.Version, domain.ContractInput{
 			ClientID: theirs.ID, TotalAmount: signed.TotalAmount, AmountDue: signed.AmountDue, Signed: true})
 		wantKind(t, err, domain.ErrReferenced, "client cannot change")
-		wantKind(t, w.app.Contracts.Delete(w.ctx, w.as("admin"), signed.ID, signed.Version), domain.ErrReferenced, "1 event")
-		wantKind(t, w.app.Clients.Delete(w.ctx, w.as("admin"), mine.ID, mine.Version), domain.ErrReferenced, "2 contract")
+		wantKind(t, w.app.Contracts.Delete(w.ctx, w.as("admin"), signed.ID, signed.Version, ""), domain.ErrReferenced, "1 event")
+		wantKind(t, w.app.Clients.Delete(w.ctx, w.as("admin"), mine.ID, mine.Version, ""), domain.ErrReferenced, "2 contract")
 		// Without events, unsigning is fine.
 		_, err = w.app.Contracts.Update(w.ctx, w.as("management"), other.ID, other.Version, domain.ContractInput{
 			ClientID: other.ClientID, TotalAmount: other.TotalAmount, AmountDue: other.AmountDue, Signed: false})
@@ -174,10 +174,10 @@ func TestDeleteRefusalsNameWhatBlocks(t *testing.T) {
 		c := w.newClient("sales")
 		w.newEvent(w.newContract(c.ID, true).ID, "support")
 		s := w.users["sales"]
-		err := w.app.Users.Delete(w.ctx, w.as("admin"), s.ID, s.Version)
+		err := w.app.Users.Delete(w.ctx, w.as("admin"), s.ID, s.Version, "")
 		wantKind(t, err, domain.ErrReferenced, "sales contact of 1 client")
 		sup := w.users["support"]
-		err = w.app.Users.Delete(w.ctx, w.as("management"), sup.ID, sup.Version)
+		err = w.app.Users.Delete(w.ctx, w.as("management"), sup.ID, sup.Version, "")
 		wantKind(t, err, domain.ErrReferenced, "support contact of 1 event")
 		// Deactivation is the way out; history stays.
 		_, err = w.app.Users.Update(w.ctx, w.as("management"), sup.ID, sup.Version, domain.UserChanges{
@@ -189,7 +189,7 @@ func TestDeleteRefusalsNameWhatBlocks(t *testing.T) {
 		wantKind(t, err, domain.ErrReferenced, "reassign")
 		// An unreferenced user is deleted.
 		u := w.newUser("temp", domain.RoleSales, "Temp Worker")
-		ok(t, w.app.Users.Delete(w.ctx, w.as("management"), u.ID, u.Version))
+		ok(t, w.app.Users.Delete(w.ctx, w.as("management"), u.ID, u.Version, ""))
 		if _, err := w.db.User(w.ctx, u.ID); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("deleted user still there: %v", err)
 		}
@@ -199,14 +199,14 @@ func TestDeleteRefusalsNameWhatBlocks(t *testing.T) {
 func TestPasswords(t *testing.T) {
 	forEachDB(t, func(t *testing.T, w *world) {
 		sess := w.as("sales")
-		_, err := w.app.Auth.ChangePassword(w.ctx, sess, "wrong password", "another pass 1")
+		_, err := w.app.Auth.ChangePassword(w.ctx, sess, "wrong password", "another pass 1", "")
 		wantKind(t, err, domain.ErrInvalid, "current password")
-		_, err = w.app.Auth.ChangePassword(w.ctx, sess, testPassword, "short")
+		_, err = w.app.Auth.ChangePassword(w.ctx, sess, testPassword, "short", "")
 		wantKind(t, err, domain.ErrInvalid, "at least 8")
-		_, err = w.app.Auth.ChangePassword(w.ctx, sess, testPassword, strings.Repeat("x", 65))
+		_, err = w.app.Auth.ChangePassword(w.ctx, sess, testPassword, strings.Repeat("x", 65), "")
 		wantKind(t, err, domain.ErrInvalid, "at most 64")
 		w.clock.Advance(time.Second)
-		changed, err := w.app.Auth.ChangePassword(w.ctx, sess, testPassword, "another pass 1")
+		changed, err := w.app.Auth.ChangePassword(w.ctx, sess, testPassword, "another pass 1", "")
 		ok(t, err)
 		if changed.TokensValidAfter.Equal(sess.ValidAfter) {
 			t.Fatal("a password change must move tokens_valid_after")
@@ -219,7 +219,7 @@ func TestPasswords(t *testing.T) {
 		_, err = w.app.Auth.Login(w.ctx, "SALES@epic.test", "another pass 1")
 		ok(t, err)
 		// Nobody resets their own password through the admin path.
-		err = w.app.Users.ResetPassword(w.ctx, w.as("admin"), w.users["admin"].ID, "another pass 1")
+		err = w.app.Users.ResetPassword(w.ctx, w.as("admin"), w.users["admin"].ID, "another pass 1", "")
 		wantKind(t, err, domain.ErrForbidden, "")
 		// The audit row says the password changed, never what it is.
 		entries, err := w.app.AuditTrail(w.ctx, w.as("admin"), domain.EntityUser, w.users["sales"].ID)
@@ -331,7 +331,7 @@ func TestConcurrentPayments(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, err := w.app.Contracts.RecordPayment(w.ctx, w.as("management"), k.ID, 500)
+				_, err := w.app.Contracts.RecordPayment(w.ctx, w.as("management"), k.ID, 500, "")
 				errs <- err
 			}()
 		}
@@ -344,9 +344,9 @@ func TestConcurrentPayments(t *testing.T) {
 		if got.AmountDue != 40000-n*500 {
 			t.Fatalf("amount due %d after %d payments, want %d", got.AmountDue, n, 40000-n*500)
 		}
-		_, err := w.app.Contracts.RecordPayment(w.ctx, w.as("management"), k.ID, got.AmountDue+1)
+		_, err := w.app.Contracts.RecordPayment(w.ctx, w.as("management"), k.ID, got.AmountDue+1, "")
 		wantKind(t, err, domain.ErrInvalid, "more than the amount due")
-		_, err = w.app.Contracts.RecordPayment(w.ctx, w.as("sales"), k.ID, 1)
+		_, err = w.app.Contracts.RecordPayment(w.ctx, w.as("sales"), k.ID, 1, "")
 		wantKind(t, err, domain.ErrForbidden, "")
 	})
 }
@@ -440,7 +440,7 @@ func TestAuditTrail(t *testing.T) {
 		c := w.newClient("sales")
 		c, err := w.app.Clients.Update(w.ctx, w.as("sales"), c.ID, c.Version, domain.ClientInput{FullName: "New Name", Email: c.Email, Phone: c.Phone, CompanyName: c.CompanyName})
 		ok(t, err)
-		ok(t, w.app.Clients.Delete(w.ctx, w.as("admin"), c.ID, c.Version))
+		ok(t, w.app.Clients.Delete(w.ctx, w.as("admin"), c.ID, c.Version, ""))
 		entries, err := w.app.AuditTrail(w.ctx, w.as("support"), domain.EntityClient, c.ID)
 		ok(t, err)
 		if len(entries) != 3 {

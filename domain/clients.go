@@ -14,9 +14,10 @@ type ClientInput struct {
 	// SalesContactID is chosen by an administrator only; a sales person
 	// creating a client becomes its sales contact and leaves it 0.
 	SalesContactID int64
-	// RequestKey, when set, makes a create safe to send again: a create
-	// under a key that already made a record returns that record. A form
-	// keeps one key from opening to saving.
+	// RequestKey, when set, makes a save safe to send again: a create
+	// under a key that already made a record returns that record, an edit
+	// under a key that already changed it returns it as it is. A form keeps
+	// one key from opening to closing.
 	RequestKey string
 }
 
@@ -163,7 +164,7 @@ func (s *ClientService) Create(ctx context.Context, sess Session, in ClientInput
 		ch.set("phone", nil, c.Phone)
 		ch.set("company_name", nil, c.CompanyName)
 		ch.set("sales_contact_id", nil, c.SalesContactID)
-		if err := s.c.auditCreate(ctx, q, actor, EntityClient, c.ID, ch, in.RequestKey); err != nil {
+		if err := s.c.audit(ctx, q, actor, EntityClient, c.ID, ActionCreate, ch, in.RequestKey); err != nil {
 			return err
 		}
 		out, err = q.Client(ctx, c.ID)
@@ -188,7 +189,11 @@ func (s *ClientService) Update(ctx context.Context, sess Session, id int64, vers
 		if err := s.c.permit(actor, EntityClient, ActionUpdate, old.SalesContactID); err != nil {
 			return err
 		}
-		if old.Version != version {
+		prior, err := priorChange(ctx, q, actor, EntityClient, id, ActionUpdate, in.RequestKey)
+		if err != nil {
+			return err
+		}
+		if prior == nil && old.Version != version {
 			return conflict(EntityClient)
 		}
 		c, err := validateClient(in)
@@ -212,6 +217,9 @@ func (s *ClientService) Update(ctx context.Context, sess Session, id int64, vers
 		ch.set("phone", old.Phone, c.Phone)
 		ch.set("company_name", old.CompanyName, c.CompanyName)
 		ch.set("sales_contact_id", old.SalesContactID, c.SalesContactID)
+		if prior != nil && len(ch) > 0 {
+			return changedOtherwise(EntityClient, id)
+		}
 		if len(ch) == 0 {
 			out = old
 			return nil
@@ -220,7 +228,7 @@ func (s *ClientService) Update(ctx context.Context, sess Session, id int64, vers
 		if err := q.UpdateClient(ctx, &c); err != nil {
 			return err
 		}
-		if err := s.c.audit(ctx, q, actor, EntityClient, c.ID, ActionUpdate, ch); err != nil {
+		if err := s.c.audit(ctx, q, actor, EntityClient, c.ID, ActionUpdate, ch, in.RequestKey); err != nil {
 			return err
 		}
 		out, err = q.Client(ctx, c.ID)
@@ -230,11 +238,15 @@ func (s *ClientService) Update(ctx context.Context, sess Session, id int64, vers
 }
 
 // Delete removes a client without contracts; one with contracts is refused
-// with their number.
-func (s *ClientService) Delete(ctx context.Context, sess Session, id int64, version int) error {
+// with their number. A delete sent again under the key of one that
+// committed succeeds without doing anything more.
+func (s *ClientService) Delete(ctx context.Context, sess Session, id int64, version int, requestKey string) error {
 	return s.c.store.InTx(ctx, func(q Queries) error {
 		actor, err := s.c.authorize(ctx, q, sess, EntityClient, ActionDelete)
 		if err != nil {
+			return err
+		}
+		if prior, err := priorChange(ctx, q, actor, EntityClient, id, ActionDelete, requestKey); prior != nil || err != nil {
 			return err
 		}
 		c, err := q.Client(ctx, id)
@@ -263,6 +275,6 @@ func (s *ClientService) Delete(ctx context.Context, sess Session, id int64, vers
 		ch.set("phone", c.Phone, nil)
 		ch.set("company_name", c.CompanyName, nil)
 		ch.set("sales_contact_id", c.SalesContactID, nil)
-		return s.c.audit(ctx, q, actor, EntityClient, id, ActionDelete, ch)
+		return s.c.audit(ctx, q, actor, EntityClient, id, ActionDelete, ch, requestKey)
 	})
 }

@@ -2,7 +2,9 @@ package domain
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 )
 
 // ContractInput is what creating or editing a contract takes. Amounts are cents.
@@ -11,9 +13,8 @@ type ContractInput struct {
 	TotalAmount int64
 	AmountDue   int64
 	Signed      bool
-	// RequestKey, when set, makes a create safe to send again: a create
-	// under a key that already made a record returns that record. A form
-	// keeps one key from opening to saving.
+	// RequestKey, when set, makes a save safe to send again: see
+	// ClientInput.RequestKey.
 	RequestKey string
 }
 
@@ -132,7 +133,7 @@ func (s *ContractService) Create(ctx context.Context, sess Session, in ContractI
 		ch.set("total_amount", nil, c.TotalAmount)
 		ch.set("amount_due", nil, c.AmountDue)
 		ch.set("signed", nil, c.Signed)
-		if err := s.c.auditCreate(ctx, q, actor, EntityContract, c.ID, ch, in.RequestKey); err != nil {
+		if err := s.c.audit(ctx, q, actor, EntityContract, c.ID, ActionCreate, ch, in.RequestKey); err != nil {
 			return err
 		}
 		out, err = q.Contract(ctx, c.ID)
@@ -164,7 +165,11 @@ func (s *ContractService) Update(ctx context.Context, sess Session, id int64, ve
 		if err != nil {
 			return err
 		}
-		if old.Version != version {
+		prior, err := priorChange(ctx, q, actor, EntityContract, id, ActionUpdate, in.RequestKey)
+		if err != nil {
+			return err
+		}
+		if prior == nil && old.Version != version {
 			return conflict(EntityContract)
 		}
 		if in.ClientID == 0 {
@@ -203,6 +208,9 @@ func (s *ContractService) Update(ctx context.Context, sess Session, id int64, ve
 		ch.set("total_amount", old.TotalAmount, c.TotalAmount)
 		ch.set("amount_due", old.AmountDue, c.AmountDue)
 		ch.set("signed", old.Signed, c.Signed)
+		if prior != nil && len(ch) > 0 {
+			return changedOtherwise(EntityContract, id)
+		}
 		if len(ch) == 0 {
 			out = old
 			return nil
@@ -211,7 +219,7 @@ func (s *ContractService) Update(ctx context.Context, sess Session, id int64, ve
 		if err := q.UpdateContract(ctx, &c); err != nil {
 			return err
 		}
-		if err := s.c.audit(ctx, q, actor, EntityContract, c.ID, ActionUpdate, ch); err != nil {
+		if err := s.c.audit(ctx, q, actor, EntityContract, c.ID, ActionUpdate, ch, in.RequestKey); err != nil {
 			return err
 		}
 		out, err = q.Contract(ctx, c.ID)
@@ -224,8 +232,9 @@ func (s *ContractService) Update(ctx context.Context, sess Session, id int64, ve
 }
 
 // RecordPayment lowers the amount due by cents. Concurrent payments on one
-// contract all count: none overwrites another.
-func (s *ContractService) RecordPayment(ctx context.Context, sess Session, id int64, cents int64) (Contract, error) {
+// contract all count: none overwrites another. A payment sent again under
+// the key of one that committed returns the contract without paying twice.
+func (s *ContractService) RecordPayment(ctx context.Context, sess Session, id int64, cents int64, requestKey string) (Contract, error) {
 	if cents <= 0 {
 		return Contract{}, invalid("payment", "a payment must be more than zero")
 	}
@@ -235,22 +244,62 @@ func (s *ContractService) RecordPayment(ctx context.Context, sess Session, id in
 		if err != nil {
 			return err
 		}
+		prior, err := priorChange(ctx, q, actor, EntityContract, id, ActionUpdate, requestKey)
+		if err != nil {
+			return err
+		}
+		if prior != nil {
+			paid, err := paymentOf(*prior)
+			if err != nil {
+				return err
+			}
+			if paid != cents {
+				return NewError(ErrDuplicate, "payment", fmt.Sprintf(
+					"your earlier save of this form already recorded a payment of %s on contract #%d; close it and check the amount due",
+					FormatAmount(paid), id))
+			}
+			out, err = q.Contract(ctx, id)
+			return err
+		}
 		out, err = q.ApplyPayment(ctx, id, cents, s.c.stamp())
 		if err != nil {
 			return err
 		}
 		ch := changes{}
 		ch.set("amount_due", out.AmountDue+cents, out.AmountDue)
-		return s.c.audit(ctx, q, actor, EntityContract, id, ActionUpdate, ch)
+		return s.c.audit(ctx, q, actor, EntityContract, id, ActionUpdate, ch, requestKey)
 	})
 	return out, err
 }
 
-// Delete removes a contract without events; one with events is refused.
-func (s *ContractService) Delete(ctx context.Context, sess Session, id int64, version int) error {
+// paymentOf reads the amount a payment's audit entry took off the amount
+// due; an entry of another change under the key is refused.
+func paymentOf(a AuditEntry) (int64, error) {
+	var ch map[string][2]json.RawMessage
+	var before, after int64
+	err := json.Unmarshal([]byte(a.Changes), &ch)
+	due, found := ch["amount_due"]
+	if err == nil && found && len(ch) == 1 {
+		if err = json.Unmarshal(due[0], &before); err == nil {
+			err = json.Unmarshal(due[1], &after)
+		}
+	}
+	if err != nil || !found || len(ch) != 1 || before <= after {
+		return 0, invalid("", "the request key was already used for another change")
+	}
+	return before - after, nil
+}
+
+// Delete removes a contract without events; one with events is refused. A
+// delete sent again under the key of one that committed succeeds without
+// doing anything more.
+func (s *ContractService) Delete(ctx context.Context, sess Session, id int64, version int, requestKey string) error {
 	return s.c.store.InTx(ctx, func(q Queries) error {
 		actor, err := s.c.authorize(ctx, q, sess, EntityContract, ActionDelete)
 		if err != nil {
+			return err
+		}
+		if prior, err := priorChange(ctx, q, actor, EntityContract, id, ActionDelete, requestKey); prior != nil || err != nil {
 			return err
 		}
 		c, err := q.Contract(ctx, id)
@@ -275,7 +324,7 @@ func (s *ContractService) Delete(ctx context.Context, sess Session, id int64, ve
 		ch.set("total_amount", c.TotalAmount, nil)
 		ch.set("amount_due", c.AmountDue, nil)
 		ch.set("signed", c.Signed, nil)
-		return s.c.audit(ctx, q, actor, EntityContract, id, ActionDelete, ch)
+		return s.c.audit(ctx, q, actor, EntityContract, id, ActionDelete, ch, requestKey)
 	})
 }
 

@@ -124,6 +124,6 @@ type AuditEntry struct {
 	EntityID int64     `db:"entity_id"`
 	Action   Action    `db:"action"`
 	Changes  string    `db:"changes"`
-	// RequestKey is the key a create was sent with, if any.
+	// RequestKey is the key a change was sent with, if any.
 	RequestKey *string `db:"request_key"`
 }

@@ -16,9 +16,8 @@ type EventInput struct {
 	Attendees        int
 	Notes            string
 	SupportContactID *int64 // nil: nobody; set by management and admin only
-	// RequestKey, when set, makes a create safe to send again: a create
-	// under a key that already made a record returns that record. A form
-	// keeps one key from opening to saving.
+	// RequestKey, when set, makes a save safe to send again: see
+	// ClientInput.RequestKey.
 	RequestKey string
 }
 
@@ -242,7 +241,7 @@ func (s *EventService) Create(ctx context.Context, sess Session, in EventInput) 
 		ch.set("location", nil, e.Location)
 		ch.set("attendees", nil, e.Attendees)
 		ch.set("notes", nil, e.Notes)
-		if err := s.c.auditCreate(ctx, q, actor, EntityEvent, e.ID, ch, in.RequestKey); err != nil {
+		if err := s.c.audit(ctx, q, actor, EntityEvent, e.ID, ActionCreate, ch, in.RequestKey); err != nil {
 			return err
 		}
 		out, err = q.Event(ctx, e.ID)
@@ -280,7 +279,11 @@ func (s *EventService) Update(ctx context.Context, sess Session, id int64, versi
 		if err := s.c.permit(actor, EntityEvent, ActionUpdate, derefID(old.SupportContactID)); err != nil {
 			return err
 		}
-		if old.Version != version {
+		prior, err := priorChange(ctx, q, actor, EntityEvent, id, ActionUpdate, in.RequestKey)
+		if err != nil {
+			return err
+		}
+		if prior == nil && old.Version != version {
 			return conflict(EntityEvent)
 		}
 		if in.ContractID == 0 {
@@ -319,6 +322,9 @@ func (s *EventService) Update(ctx context.Context, sess Session, id int64, versi
 		ch.set("location", old.Location, e.Location)
 		ch.set("attendees", old.Attendees, e.Attendees)
 		ch.set("notes", old.Notes, e.Notes)
+		if prior != nil && len(ch) > 0 {
+			return changedOtherwise(EntityEvent, id)
+		}
 		if len(ch) == 0 {
 			out = old
 			return nil
@@ -327,7 +333,7 @@ func (s *EventService) Update(ctx context.Context, sess Session, id int64, versi
 		if err := q.UpdateEvent(ctx, &e); err != nil {
 			return err
 		}
-		if err := s.c.audit(ctx, q, actor, EntityEvent, e.ID, ActionUpdate, ch); err != nil {
+		if err := s.c.audit(ctx, q, actor, EntityEvent, e.ID, ActionUpdate, ch, in.RequestKey); err != nil {
 			return err
 		}
 		out, err = q.Event(ctx, e.ID)
@@ -343,11 +349,15 @@ func derefID(id *int64) int64 {
 	return *id
 }
 
-// Delete removes an event.
-func (s *EventService) Delete(ctx context.Context, sess Session, id int64, version int) error {
+// Delete removes an event. A delete sent again under the key of one that
+// committed succeeds without doing anything more.
+func (s *EventService) Delete(ctx context.Context, sess Session, id int64, version int, requestKey string) error {
 	return s.c.store.InTx(ctx, func(q Queries) error {
 		actor, err := s.c.authorize(ctx, q, sess, EntityEvent, ActionDelete)
 		if err != nil {
+			return err
+		}
+		if prior, err := priorChange(ctx, q, actor, EntityEvent, id, ActionDelete, requestKey); prior != nil || err != nil {
 			return err
 		}
 		e, err := q.Event(ctx, id)
@@ -364,6 +374,6 @@ func (s *EventService) Delete(ctx context.Context, sess Session, id int64, versi
 		ch.set("name", e.Name, nil)
 		ch.set("contract_id", e.ContractID, nil)
 		ch.set("location", e.Location, nil)
-		return s.c.audit(ctx, q, actor, EntityEvent, id, ActionDelete, ch)
+		return s.c.audit(ctx, q, actor, EntityEvent, id, ActionDelete, ch, requestKey)
 	})
 }

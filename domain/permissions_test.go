@@ -125,7 +125,7 @@ func (w *world) prepare(e domain.Entity, a domain.Action, owner string) actionFu
 				return err
 			}, func() any { u, _ := w.db.User(ctx, target.ID); return u.FullName })
 		case domain.ActionDelete:
-			return w.unchanged(func(s domain.Session) error { return w.app.Users.Delete(ctx, s, target.ID, target.Version) },
+			return w.unchanged(func(s domain.Session) error { return w.app.Users.Delete(ctx, s, target.ID, target.Version, "") },
 				func() any { return w.rowCount("users") })
 		}
 	case domain.EntityClient:
@@ -153,7 +153,7 @@ func (w *world) prepare(e domain.Entity, a domain.Action, owner string) actionFu
 				return err
 			}, func() any { c, _ := w.db.Client(ctx, target.ID); return c.FullName })
 		case domain.ActionDelete:
-			return w.unchanged(func(s domain.Session) error { return w.app.Clients.Delete(ctx, s, target.ID, target.Version) },
+			return w.unchanged(func(s domain.Session) error { return w.app.Clients.Delete(ctx, s, target.ID, target.Version, "") },
 				func() any { return w.rowCount("clients") })
 		}
 	case domain.EntityContract:
@@ -174,7 +174,7 @@ func (w *world) prepare(e domain.Entity, a domain.Action, owner string) actionFu
 				return err
 			}, func() any { k, _ := w.db.Contract(ctx, target.ID); return k.AmountDue })
 		case domain.ActionDelete:
-			return w.unchanged(func(s domain.Session) error { return w.app.Contracts.Delete(ctx, s, target.ID, target.Version) },
+			return w.unchanged(func(s domain.Session) error { return w.app.Contracts.Delete(ctx, s, target.ID, target.Version, "") },
 				func() any { return w.rowCount("contracts") })
 		}
 	case domain.EntityEvent:
@@ -201,7 +201,7 @@ func (w *world) prepare(e domain.Entity, a domain.Action, owner string) actionFu
 				return err
 			}, func() any { e, _ := w.db.Event(ctx, target.ID); return e.Notes })
 		case domain.ActionDelete:
-			return w.unchanged(func(s domain.Session) error { return w.app.Events.Delete(ctx, s, target.ID, target.Version) },
+			return w.unchanged(func(s domain.Session) error { return w.app.Events.Delete(ctx, s, target.ID, target.Version, "") },
 				func() any { return w.rowCount("events") })
 		}
 	}

@@ -55,7 +55,7 @@ func TestActorIsReReadOnEveryCall(t *testing.T) {
 		// Deleted: refused.
 		m := w.users["management"]
 		mSess := w.as("management")
-		ok(t, w.app.Users.Delete(w.ctx, w.as("admin"), m.ID, m.Version))
+		ok(t, w.app.Users.Delete(w.ctx, w.as("admin"), m.ID, m.Version, ""))
 		_, err = w.app.Contracts.List(w.ctx, mSess, domain.ContractQuery{})
 		wantKind(t, err, domain.ErrUnauthenticated, "no longer exists")
 
@@ -82,8 +82,8 @@ func TestAdminManagement(t *testing.T) {
 		_, err = w.app.Users.Update(w.ctx, mgmt, admin.ID, admin.Version, domain.UserChanges{
 			EmployeeNumber: admin.EmployeeNumber, FullName: "Hacked", Username: admin.Username, Email: admin.Email, Role: admin.Role, Active: true})
 		wantKind(t, err, domain.ErrForbidden, "only an administrator")
-		wantKind(t, w.app.Users.Delete(w.ctx, mgmt, admin.ID, admin.Version), domain.ErrForbidden, "")
-		wantKind(t, w.app.Users.ResetPassword(w.ctx, mgmt, admin.ID, "new password 1"), domain.ErrForbidden, "")
+		wantKind(t, w.app.Users.Delete(w.ctx, mgmt, admin.ID, admin.Version, ""), domain.ErrForbidden, "")
+		wantKind(t, w.app.Users.ResetPassword(w.ctx, mgmt, admin.ID, "new password 1", ""), domain.ErrForbidden, "")
 
 		s := w.users["sales2"]
 		_, err = w.app.Users.Update(w.ctx, mgmt, s.ID, s.Version, domain.UserChanges{
@@ -91,7 +91,7 @@ func TestAdminManagement(t *testing.T) {
 		wantKind(t, err, domain.ErrForbidden, "grant the admin role")
 
 		// Management resets a sales person's password; the old one stops working.
-		ok(t, w.app.Users.ResetPassword(w.ctx, mgmt, s.ID, "brand new pass"))
+		ok(t, w.app.Users.ResetPassword(w.ctx, mgmt, s.ID, "brand new pass", ""))
 		_, err = w.app.Auth.Login(w.ctx, "sales2", testPassword)
 		wantKind(t, err, domain.ErrUnauthenticated, "")
 		_, err = w.app.Auth.Login(w.ctx, "sales2", "brand new pass")
@@ -111,7 +111,7 @@ func TestSelfAndLastAdmin(t *testing.T) {
 	forEachDB(t, func(t *testing.T, w *world) {
 		admin := w.users["admin"]
 		as := w.as("admin")
-		wantKind(t, w.app.Users.Delete(w.ctx, as, admin.ID, admin.Version), domain.ErrForbidden, "yourself")
+		wantKind(t, w.app.Users.Delete(w.ctx, as, admin.ID, admin.Version, ""), domain.ErrForbidden, "yourself")
 		_, err := w.app.Users.Update(w.ctx, as, admin.ID, admin.Version, domain.UserChanges{
 			EmployeeNumber: admin.EmployeeNumber, FullName: admin.FullName, Username: admin.Username, Email: admin.Email, Role: admin.Role, Active: false})
 		wantKind(t, err, domain.ErrForbidden, "yourself")
@@ -127,7 +127,7 @@ func TestSelfAndLastAdmin(t *testing.T) {
 		admin, _ = w.db.User(w.ctx, admin.ID)
 		// Now second is the last active admin; the demoted one (management) cannot touch it.
 		mgmtSess := w.sessionOf(admin)
-		wantKind(t, w.app.Users.Delete(w.ctx, mgmtSess, second.ID, second.Version), domain.ErrForbidden, "")
+		wantKind(t, w.app.Users.Delete(w.ctx, mgmtSess, second.ID, second.Version, ""), domain.ErrForbidden, "")
 		// Add a third admin, deactivate it, and the last-admin rule still holds for second.
 		third, err := w.app.Users.Create(w.ctx, as2, domain.NewUser{FullName: "Third Admin", Username: "third", Email: "third@epic.test", Role: domain.RoleAdmin, Password: testPassword})
 		ok(t, err)

@@ -39,7 +39,8 @@ type Queries interface {
 	// the user record and does not touch its version.
 	SetLoginState(ctx context.Context, id int64, failedLogins int, lockedUntil *time.Time) error
 	// UnknownLoginFailed counts one more failed login for a name matching no
-	// account (kept as a hash) and returns the count and its current lock.
+	// account (kept as a hash), unless it is locked at that time, and
+	// returns the count and its current lock.
 	UnknownLoginFailed(ctx context.Context, loginHash string, at time.Time) (failures int, lockedUntil *time.Time, err error)
 	LockUnknownLogin(ctx context.Context, loginHash string, until time.Time) error
 	// SetSessionState moves tokens_valid_after and, when passwordHash is not
@@ -77,7 +78,7 @@ type Queries interface {
 
 	InsertAudit(ctx context.Context, a *AuditEntry) error
 	ListAudit(ctx context.Context, entity Entity, id int64) ([]AuditEntry, error)
-	// AuditByRequestKey finds the entry of the create made under a request
+	// AuditByRequestKey finds the entry of the change made under a request
 	// key, or fails with ErrNotFound.
 	AuditByRequestKey(ctx context.Context, key string) (AuditEntry, error)
 }

@@ -28,6 +28,9 @@ type UserChanges struct {
 	Email          string
 	Role           Role
 	Active         bool
+	// RequestKey, when set, makes an edit safe to send again: see
+	// ClientInput.RequestKey.
+	RequestKey string
 }
 
 // UserDetail is a user with the records they are responsible for.
@@ -222,7 +225,7 @@ func (c *core) insertUser(ctx context.Context, q Queries, actor User, in NewUser
 	ch.set("email", nil, u.Email)
 	ch.set("role", nil, string(u.Role))
 	ch.set("active", nil, u.Active)
-	return u, c.auditCreate(ctx, q, actor, EntityUser, u.ID, ch, in.RequestKey)
+	return u, c.audit(ctx, q, actor, EntityUser, u.ID, ActionCreate, ch, in.RequestKey)
 }
 
 // Update edits a user, at the version the caller read. Only an administrator
@@ -245,7 +248,11 @@ func (s *UserService) Update(ctx context.Context, sess Session, id int64, versio
 		if err != nil {
 			return err
 		}
-		if u.Version != version {
+		prior, err := priorChange(ctx, q, actor, EntityUser, id, ActionUpdate, in.RequestKey)
+		if err != nil {
+			return err
+		}
+		if prior == nil && u.Version != version {
 			return conflict(EntityUser)
 		}
 		if err := s.CanManage(actor, u, ActionUpdate); err != nil {
@@ -297,6 +304,9 @@ func (s *UserService) Update(ctx context.Context, sess Session, id int64, versio
 		ch.set("email", u.Email, next.Email)
 		ch.set("role", string(u.Role), string(next.Role))
 		ch.set("active", u.Active, next.Active)
+		if prior != nil && len(ch) > 0 {
+			return changedOtherwise(EntityUser, id)
+		}
 		if len(ch) == 0 {
 			return nil
 		}
@@ -309,7 +319,7 @@ func (s *UserService) Update(ctx context.Context, sess Session, id int64, versio
 			return err
 		}
 		u = next
-		return s.c.audit(ctx, q, actor, EntityUser, u.ID, ActionUpdate, ch)
+		return s.c.audit(ctx, q, actor, EntityUser, u.ID, ActionUpdate, ch, in.RequestKey)
 	})
 	if err != nil {
 		return User{}, err
@@ -347,13 +357,16 @@ func lastAdminGuard(ctx context.Context, q Queries, what string) error {
 	return nil
 }
 
-// ResetPassword sets another user's password. Management cannot reset an
-// administrator's; your own password goes through ChangePassword.
-func (s *UserService) ResetPassword(ctx context.Context, sess Session, id int64, password string) error {
+// ResetPassword sets another user's password and lifts their sign-in lock.
+// Management cannot reset an administrator's; your own password goes
+// through ChangePassword. A reset sent again under the key of one that
+// committed succeeds without doing anything more.
+func (s *UserService) ResetPassword(ctx context.Context, sess Session, id int64, password, requestKey string) error {
 	if err := ValidatePassword("password", password); err != nil {
 		return err
 	}
 	var actor, u User
+	var replay bool
 	err := s.c.store.InTx(ctx, func(q Queries) error {
 		var err error
 		actor, err = s.c.authorize(ctx, q, sess, EntityUser, ActionUpdate)
@@ -370,18 +383,27 @@ func (s *UserService) ResetPassword(ctx context.Context, sess Session, id int64,
 		if err := s.CanManage(actor, u, ActionUpdate); err != nil {
 			return err
 		}
-		_, err = s.c.setPassword(ctx, q, actor, u, password)
+		prior, err := priorChange(ctx, q, actor, EntityUser, id, ActionUpdate, requestKey)
+		if err != nil {
+			return err
+		}
+		if prior != nil {
+			replay = true
+			return s.c.samePassword(*prior, u, password)
+		}
+		_, err = s.c.setPassword(ctx, q, actor, u, password, requestKey)
 		return err
 	})
-	if err == nil {
+	if err == nil && !replay {
 		s.c.notifyUpdated(actor, u, []string{"password"})
 	}
 	return err
 }
 
 // Delete removes a user nobody references any more. Others are refused with
-// what still points at them; deactivate them instead.
-func (s *UserService) Delete(ctx context.Context, sess Session, id int64, version int) error {
+// what still points at them; deactivate them instead. A delete sent again
+// under the key of one that committed succeeds without doing anything more.
+func (s *UserService) Delete(ctx context.Context, sess Session, id int64, version int, requestKey string) error {
 	return s.c.store.InTx(ctx, func(q Queries) error {
 		actor, err := s.c.authorize(ctx, q, sess, EntityUser, ActionDelete)
 		if err != nil {
@@ -389,6 +411,9 @@ func (s *UserService) Delete(ctx context.Context, sess Session, id int64, versio
 		}
 		if id == actor.ID {
 			return forbidden("you cannot delete yourself")
+		}
+		if prior, err := priorChange(ctx, q, actor, EntityUser, id, ActionDelete, requestKey); prior != nil || err != nil {
+			return err
 		}
 		u, err := q.User(ctx, id)
 		if err != nil {
@@ -427,7 +452,7 @@ func (s *UserService) Delete(ctx context.Context, sess Session, id int64, versio
 		ch.set("full_name", u.FullName, nil)
 		ch.set("email", u.Email, nil)
 		ch.set("role", string(u.Role), nil)
-		return s.c.audit(ctx, q, actor, EntityUser, id, ActionDelete, ch)
+		return s.c.audit(ctx, q, actor, EntityUser, id, ActionDelete, ch, requestKey)
 	})
 }
 

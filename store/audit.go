@@ -43,7 +43,7 @@ func (q queries) ListAudit(ctx context.Context, entity domain.Entity, id int64) 
 	return entries, nil
 }
 
-// AuditByRequestKey finds the audit entry of the create made under key.
+// AuditByRequestKey finds the audit entry of the change made under key.
 func (q queries) AuditByRequestKey(ctx context.Context, key string) (domain.AuditEntry, error) {
 	var a domain.AuditEntry
 	err := q.get(ctx, &a, `SELECT `+auditColumns+` FROM audit_log WHERE request_key = ?`, key)

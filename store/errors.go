@@ -157,8 +157,8 @@ func duplicate(field string) error {
 	case "username":
 		return domain.NewError(domain.ErrDuplicate, field, "username is already taken")
 	case "request_key":
-		// Two saves of one form at once: the other one made the record.
-		return domain.NewError(domain.ErrDuplicate, "", "this form was saved twice at once; the record was made once, find it in the list")
+		// Two saves of one form at once: the other one made the change.
+		return domain.NewError(domain.ErrDuplicate, "", "this form was saved twice at once; the change was made once: close the form and find it in the list")
 	}
 	return domain.NewError(domain.ErrDuplicate, field, label(field)+" is already in use")
 }

@@ -215,9 +215,10 @@ func (q queries) SetSessionState(ctx context.Context, id int64, tokensValidAfter
 }
 
 // UnknownLoginFailed counts one more failed login for a name that matches
-// no account, in one statement so that guesses made at once all count, and
-// returns the count and the lock it is under. Entries idle for a day are
-// forgotten.
+// no account, unless it is locked at that time (as an account's failures
+// are not counted while it is locked), in one statement so that guesses
+// made at once all count, and returns the count and the lock it is under.
+// Entries idle for a day are forgotten.
 func (q queries) UnknownLoginFailed(ctx context.Context, loginHash string, at time.Time) (int, *time.Time, error) {
 	at = dbTime(at)
 	if _, err := q.exec(ctx, `DELETE FROM unknown_logins WHERE updated_at < ?`, at.Add(-24*time.Hour)); err != nil {
@@ -228,7 +229,10 @@ func (q queries) UnknownLoginFailed(ctx context.Context, loginHash string, at ti
 		LockedUntil *time.Time `db:"locked_until"`
 	}
 	err := q.get(ctx, &row, `INSERT INTO unknown_logins (login_hash, failed_logins, updated_at) VALUES (?, 1, ?)
-		ON CONFLICT (login_hash) DO UPDATE SET failed_logins = unknown_logins.failed_logins + 1, updated_at = excluded.updated_at
+		ON CONFLICT (login_hash) DO UPDATE SET
+			failed_logins = CASE WHEN unknown_logins.locked_until > excluded.updated_at
+				THEN unknown_logins.failed_logins ELSE unknown_logins.failed_logins + 1 END,
+			updated_at = excluded.updated_at
 		RETURNING failed_logins, locked_until`, loginHash, at)
 	if err != nil {
 		return 0, nil, wrap("count an unknown login", err)

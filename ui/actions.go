@@ -140,12 +140,12 @@ func (m *mainModel) start(a act, spec *entitySpec, item any) tea.Cmd {
 		return m.openForm("Delete", newDeleteContent(spec, item), m.deleted(spec, item))
 	case actPay:
 		k := item.(domain.Contract)
-		return m.openForm("Record a payment", &paymentContent{contract: k}, m.updated(spec, "payment recorded"))
+		return m.openForm("Record a payment", &paymentContent{contract: k, key: requestKey()}, m.updated(spec, "payment recorded"))
 	case actPassword:
-		return m.openForm("Change my password", &passwordContent{sessions: m.sh.sessions, user: m.sh.user}, m.passwordChanged)
+		return m.openForm("Change my password", &passwordContent{sessions: m.sh.sessions, user: m.sh.user, key: requestKey()}, m.passwordChanged)
 	case actReset:
 		u := item.(domain.User)
-		return m.openForm("Reset the password of "+u.Username, &resetContent{user: u}, func(any) tea.Cmd {
+		return m.openForm("Reset the password of "+u.Username, &resetContent{user: u, key: requestKey()}, func(any) tea.Cmd {
 			m.setFlash("password of " + u.Username + " reset")
 			return nil
 		})

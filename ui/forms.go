@@ -16,10 +16,11 @@ import (
 	"github.com/epicevents/epic-tui/domain"
 )
 
-// requestKey is the key a form sends with every save of a new record, from
-// the moment it opens. When a save committed but its answer was lost (the
-// connection dropped on the way back), saving again returns the record the
-// first save made instead of making a second one.
+// requestKey is the key a form sends with every save, from the moment it
+// opens until it closes; each opening has its own. When a save committed but
+// its answer was lost (the connection dropped on the way back), saving again
+// returns what the first save made (the record created or changed, the
+// payment recorded, the delete done) instead of doing it twice.
 func requestKey() string { return rand.Text() }
 
 // formContent is what one form asks and saves. Its fields bind to values the

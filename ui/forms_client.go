@@ -22,7 +22,7 @@ type clientContent struct {
 	version int
 	v, orig clientValues
 	sales   []domain.User // the picker's choices; nil hides it
-	key     string        // sent with every save of a new record: see requestKey
+	key     string        // sent with every save: see requestKey
 }
 
 // clientForm loads what the client form needs.

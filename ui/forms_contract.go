@@ -25,7 +25,7 @@ type contractContent struct {
 	version int
 	v, orig contractValues
 	clients []domain.Client // offered first: the contract's or the tab's client
-	key     string          // sent with every save of a new record: see requestKey
+	key     string          // sent with every save: see requestKey
 }
 
 // searchPickerLimit bounds the choices a picker that searches the database

@@ -36,7 +36,7 @@ type eventContent struct {
 	searches bool // the contract picker searches the contracts one may create events for
 	event    domain.Event
 	contract []domain.Contract // offered first: the event's or the tab's contract
-	key      string            // sent with every save of a new record: see requestKey
+	key      string            // sent with every save: see requestKey
 	support  []domain.User     // nil hides the support picker
 }
 

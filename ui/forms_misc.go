@@ -15,10 +15,11 @@ type deleteContent struct {
 	spec *entitySpec
 	item any
 	yes  bool
+	key  string // sent with every save: see requestKey
 }
 
 func newDeleteContent(spec *entitySpec, item any) *deleteContent {
-	return &deleteContent{spec: spec, item: item}
+	return &deleteContent{spec: spec, item: item, key: requestKey()}
 }
 
 func (c *deleteContent) fields(f *formModel) []huh.Field {
@@ -39,13 +40,13 @@ func (c *deleteContent) submit(ctx context.Context, app *domain.App, sess domain
 	var err error
 	switch it := c.item.(type) {
 	case domain.Client:
-		err = app.Clients.Delete(ctx, sess, it.ID, it.Version)
+		err = app.Clients.Delete(ctx, sess, it.ID, it.Version, c.key)
 	case domain.Contract:
-		err = app.Contracts.Delete(ctx, sess, it.ID, it.Version)
+		err = app.Contracts.Delete(ctx, sess, it.ID, it.Version, c.key)
 	case domain.Event:
-		err = app.Events.Delete(ctx, sess, it.ID, it.Version)
+		err = app.Events.Delete(ctx, sess, it.ID, it.Version, c.key)
 	case domain.User:
-		err = app.Users.Delete(ctx, sess, it.ID, it.Version)
+		err = app.Users.Delete(ctx, sess, it.ID, it.Version, c.key)
 	}
 	if err != nil {
 		return nil, err
@@ -57,6 +58,7 @@ func (c *deleteContent) submit(ctx context.Context, app *domain.App, sess domain
 type paymentContent struct {
 	contract domain.Contract
 	amount   string
+	key      string // sent with every save: see requestKey
 }
 
 func (c *paymentContent) fields(f *formModel) []huh.Field {
@@ -74,7 +76,7 @@ func (c *paymentContent) submit(ctx context.Context, app *domain.App, sess domai
 	if err != nil {
 		return nil, err
 	}
-	return app.Contracts.RecordPayment(ctx, sess, c.contract.ID, cents)
+	return app.Contracts.RecordPayment(ctx, sess, c.contract.ID, cents, c.key)
 }
 
 // passwordContent changes the signed-in user's own password.
@@ -82,6 +84,7 @@ type passwordContent struct {
 	sessions               Sessions
 	user                   domain.User
 	current, next, confirm string
+	key                    string // sent with every save: see requestKey
 }
 
 func (c *passwordContent) fields(f *formModel) []huh.Field {
@@ -102,7 +105,7 @@ func (c *passwordContent) submit(ctx context.Context, app *domain.App, sess doma
 	if err := samePassword(c.next, c.confirm); err != nil {
 		return nil, domain.NewError(domain.ErrInvalid, "confirm", err.Error())
 	}
-	changed, err := app.Auth.ChangePassword(ctx, sess, c.current, c.next)
+	changed, err := app.Auth.ChangePassword(ctx, sess, c.current, c.next, c.key)
 	if err != nil {
 		return nil, err
 	}
@@ -115,6 +118,7 @@ func (c *passwordContent) submit(ctx context.Context, app *domain.App, sess doma
 type resetContent struct {
 	user          domain.User
 	next, confirm string
+	key           string // sent with every save: see requestKey
 }
 
 func (c *resetContent) fields(f *formModel) []huh.Field {
@@ -131,7 +135,7 @@ func (c *resetContent) submit(ctx context.Context, app *domain.App, sess domain.
 	if err := samePassword(c.next, c.confirm); err != nil {
 		return nil, domain.NewError(domain.ErrInvalid, "confirm", err.Error())
 	}
-	return c.user, app.Users.ResetPassword(ctx, sess, c.user.ID, c.next)
+	return c.user, app.Users.ResetPassword(ctx, sess, c.user.ID, c.next, c.key)
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }

@@ -214,3 +214,26 @@ func TestSavingAgainAfterALostAnswerMakesOneRecord(t *testing.T) {
 		t.Fatalf("%d contracts after saving one form twice (%v), want 1", n, err)
 	}
 }
+
+// A payment that committed but whose answer never came back looks failed;
+// the person saves again, and 10.00 is taken off once, not twice.
+func TestPayingAgainAfterALostAnswerPaysOnce(t *testing.T) {
+	db := &lostAnswers{DB: storetest.OpenSQLite(t)}
+	app := appOn(t, db)
+	f := newFixture(t, app)
+	c := f.client(t, "Alice Martin", "alice@client.test")
+	k := f.contract(t, c.ID, 100000, 100000, true)
+	h := signedInHarness(t, app, f.admin)
+	h.key("2")
+	h.key("p")
+	h.typ("10")
+	db.lose.Store(1)
+	h.key("enter")
+	h.mustSee("Record a payment", "cannot be reached")
+	h.key("enter")
+	h.mustSee("payment recorded", "990.00 €")
+	d, err := app.Contracts.Get(context.Background(), f.adminSess, k.ID)
+	if err != nil || d.Contract.AmountDue != 99000 {
+		t.Fatalf("due %d after paying 10.00 twice over a lost answer (%v), want 99000", d.Contract.AmountDue, err)
+	}
+}

@@ -24,7 +24,7 @@ type userContent struct {
 	v, orig           userValues
 	roles             []domain.Role
 	password, confirm string
-	key               string // sent with every save of a new record: see requestKey
+	key               string // sent with every save: see requestKey
 }
 
 // userForm loads what the user form needs.
@@ -116,7 +116,7 @@ func (c *userContent) submit(ctx context.Context, app *domain.App, sess domain.S
 	}
 	return app.Users.Update(ctx, sess, c.id, c.version, domain.UserChanges{
 		EmployeeNumber: c.v.employeeNumber, FullName: c.v.fullName, Username: c.v.username,
-		Email: c.v.email, Role: c.v.role, Active: c.v.active,
+		Email: c.v.email, Role: c.v.role, Active: c.v.active, RequestKey: c.key,
 	})
 }
 
