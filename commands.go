@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
 
+	"github.com/epicevents/epic-tui/auth"
 	"github.com/epicevents/epic-tui/domain"
 	"github.com/epicevents/epic-tui/store"
 	"github.com/epicevents/epic-tui/ui"
@@ -237,7 +238,49 @@ read from the first line of standard input with --password-stdin.`,
 	f.StringVar(&in.FullName, "name", "", "full name")
 	f.StringVar(&in.EmployeeNumber, "employee-number", "", "employee number (assigned when empty)")
 	f.BoolVar(&fromStdin, "password-stdin", false, "read the password from the first line of standard input")
+	admin.AddCommand(&cobra.Command{
+		Use:   "unlock USER",
+		Short: "Lift the sign-in lock of an account",
+		Long: `Lifts the sign-in lock of the account named by its username or email, and
+forgets its failed sign-ins: for an administrator kept out by someone
+guessing their password. Whoever can run it holds the database.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return &usageError{msg: "admin unlock: name one account, by username or email (see epic-tui admin unlock --help)"}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return unlockAccount(cmd, *dbFlag, args[0])
+		},
+	})
 	return admin
+}
+
+func unlockAccount(cmd *cobra.Command, dbFlag, login string) error {
+	o, err := startOps(dbFlag)
+	if err != nil {
+		return err
+	}
+	defer o.close()
+	if err := o.cfg.checkSecret(); err != nil {
+		return err
+	}
+	db, app, err := o.openApp(cmd.Context())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	was, err := app.Auth.Unlock(cmd.Context(), login)
+	if err != nil {
+		return err
+	}
+	if was.LockedUntil != nil && was.LockedUntil.After(time.Now()) {
+		fmt.Fprintf(cmd.OutOrStdout(), "%s unlocked: they can sign in again\n", was.Username)
+	} else {
+		fmt.Fprintf(cmd.OutOrStdout(), "%s was not locked; their failed sign-ins are forgotten\n", was.Username)
+	}
+	return nil
 }
 
 func createAdmin(cmd *cobra.Command, dbFlag string, stdin io.Reader, in domain.NewUser, fromStdin bool) error {
@@ -283,15 +326,16 @@ func newLogoutCommand(dbFlag *string) *cobra.Command {
 		Use:   "logout",
 		Short: "End the saved session",
 		Long: `Ends the saved session of this database: deletes the session file and
-revokes every token issued to its user until now.`,
+revokes every token issued to its user until now. With the database down the
+file is still deleted, and the message says until when the token holds.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return logout(cmd, *dbFlag)
+			return runLogout(cmd, *dbFlag)
 		},
 	}
 }
 
-func logout(cmd *cobra.Command, dbFlag string) error {
+func runLogout(cmd *cobra.Command, dbFlag string) error {
 	o, err := startOps(dbFlag)
 	if err != nil {
 		return err
@@ -300,28 +344,11 @@ func logout(cmd *cobra.Command, dbFlag string) error {
 	if err := o.cfg.checkSecret(); err != nil {
 		return err
 	}
-	ctx := cmd.Context()
-	db, app, sessions, err := o.openSession(ctx)
+	msg, err := logout(cmd.Context(), auth.SessionPath(o.cfg.ConfigDir, o.cfg.DatabaseURL), o.openSession)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	sess, loadErr := sessions.Load()
-	if loadErr == nil {
-		// Revoke on the server side too; a session that no longer parses
-		// is simply removed.
-		if err := app.Auth.Logout(ctx, sess); err != nil {
-			return err
-		}
-	}
-	if err := sessions.Clear(); err != nil {
-		return err
-	}
-	if errors.Is(loadErr, os.ErrNotExist) {
-		fmt.Fprintln(cmd.OutOrStdout(), "no saved session")
-		return nil
-	}
-	fmt.Fprintln(cmd.OutOrStdout(), "signed out")
+	fmt.Fprintln(cmd.OutOrStdout(), msg)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
 	"flag"
 	"os"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/epicevents/epic-tui/domain"
 	"github.com/epicevents/epic-tui/store"
 	"github.com/epicevents/epic-tui/store/storetest"
 )
@@ -209,4 +211,32 @@ func TestInitRefusesForeignSQLite(t *testing.T) {
 			t.Errorf("%s was created", filepath.Base(beside))
 		}
 	}
+}
+
+// TestAdminUnlock locks an account by failed sign-ins, then lifts the lock
+// from the command line.
+func TestAdminUnlock(t *testing.T) {
+	home := cliEnv(t)
+	db := filepath.Join(home, "epic.db")
+	if r := runCLI(t, "long enough 1\n", "admin", "--db", db, "--username", "ada", "--email", "ada@epic.test", "--name", "Ada", "--password-stdin"); r.code != 0 {
+		t.Fatalf("admin: %+v", r)
+	}
+	if r := runCLI(t, "", "admin", "unlock", "ada", "--db", db); r.code != 0 || r.stdout != "ada was not locked; their failed sign-ins are forgotten\n" {
+		t.Fatalf("unlock of an unlocked account: %+v", r)
+	}
+	app := openApp(t, db)
+	for range domain.ThrottleAfter + 1 {
+		app.Auth.Login(context.Background(), "ada", "wrong password")
+	}
+	if _, err := app.Auth.Login(context.Background(), "ada", "long enough 1"); err == nil {
+		t.Fatal("the account is not locked after failed sign-ins")
+	}
+	if r := runCLI(t, "", "admin", "unlock", "ADA@epic.test", "--db", db); r.code != 0 || r.stdout != "ada unlocked: they can sign in again\n" {
+		t.Fatalf("unlock: %+v", r)
+	}
+	if _, err := app.Auth.Login(context.Background(), "ada", "long enough 1"); err != nil {
+		t.Fatalf("sign-in after unlock: %v", err)
+	}
+	oneLine(t, runCLI(t, "", "admin", "unlock", "--db", db), 2, "name one account")
+	oneLine(t, runCLI(t, "", "admin", "unlock", "nobody", "--db", db), 1, `no account has the username or email "nobody"`)
 }
