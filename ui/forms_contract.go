@@ -122,12 +122,13 @@ func (c *contractContent) fields(f *formModel) []huh.Field {
 	}
 	return []huh.Field{
 		huh.NewInput().Key("client_find").Title("Find a client").
-			Placeholder("part of a name, email or company").Value(&c.v.find),
+			Description("part of a name, email or company").Value(&c.v.find),
 		c.pick.field("Client", joinNote(f.fieldNote("client_id"), "the first 50 matches")),
-		huh.NewInput().Key("total_amount").Title("Total (€)").Placeholder("1500.00").Value(&c.v.total).
-			Description(f.fieldNote("total_amount")).Validate(amount("total_amount")),
-		huh.NewInput().Key("amount_due").Title("Amount due (€)").Placeholder("empty: the total").Value(&c.v.due).
-			Description(f.fieldNote("amount_due")).
+		huh.NewInput().Key("total_amount").Title("Total (€)").Value(&c.v.total).
+			DescriptionFunc(amountNote(f.fieldNote("total_amount"), &c.v.total, "e.g. 1 500,00"), &c.v.total).
+			Validate(amount("total_amount")),
+		huh.NewInput().Key("amount_due").Title("Amount due (€)").Value(&c.v.due).
+			DescriptionFunc(amountNote(f.fieldNote("amount_due"), &c.v.due, "empty: the total"), &c.v.due).
 			Validate(func(s string) error {
 				if strings.TrimSpace(s) == "" {
 					return nil
@@ -136,6 +137,25 @@ func (c *contractContent) fields(f *formModel) []huh.Field {
 			}),
 		huh.NewConfirm().Key("signed").Title("Signed").Affirmative("Yes").Negative("No").
 			Description(f.fieldNote("signed")).Value(&c.v.signed),
+	}
+}
+
+// amountNote describes an amount field: the database's error about it, or
+// the amount read from what is typed ("= 1 234.50 €"), or why it cannot be
+// read, or, while empty, the hint.
+func amountNote(note string, typed *string, hint string) func() string {
+	return func() string {
+		switch {
+		case note != "":
+			return note
+		case strings.TrimSpace(*typed) == "":
+			return hint
+		}
+		cents, err := domain.ParseAmount("", *typed)
+		if err != nil {
+			return "✗ " + errText(err)
+		}
+		return "= " + domain.FormatAmount(cents)
 	}
 }
 

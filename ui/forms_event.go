@@ -111,7 +111,7 @@ func (c *eventContent) fields(f *formModel) []huh.Field {
 	} else {
 		if c.searches {
 			fs = append(fs, huh.NewInput().Key("contract_find").Title("Find a contract").
-				Placeholder("part of the client's name, email or company").Value(&c.v.find),
+				Description("part of the client's name, email or company").Value(&c.v.find),
 				c.pick.field("Contract (signed)", joinNote(f.fieldNote("contract_id"), "the first 50 matches")))
 		} else {
 			fs = append(fs, huh.NewSelect[int64]().Key("contract_id").Title("Contract (signed)").Value(&c.v.contractID).
@@ -142,10 +142,10 @@ func (c *eventContent) fields(f *formModel) []huh.Field {
 		return nil
 	}
 	fs = append(fs,
-		huh.NewInput().Key("start_at").Title("Start ("+zone+")").Placeholder(example(14)).Value(&c.v.start).
-			Description(f.fieldNote("start_at")).Validate(date("start_at")),
-		huh.NewInput().Key("end_at").Title("End ("+zone+")").Placeholder(example(18)).Value(&c.v.end).
-			Description(f.fieldNote("end_at")).Validate(endAfterStart),
+		huh.NewInput().Key("start_at").Title("Start ("+zone+")").Value(&c.v.start).
+			Description(joinNote(f.fieldNote("start_at"), "e.g. "+example(14))).Validate(date("start_at")),
+		huh.NewInput().Key("end_at").Title("End ("+zone+")").Value(&c.v.end).
+			Description(joinNote(f.fieldNote("end_at"), "e.g. "+example(18))).Validate(endAfterStart),
 		huh.NewInput().Key("location").Title("Location").Value(&c.v.location).
 			Description(f.fieldNote("location")).
 			Validate(func(s string) error {
