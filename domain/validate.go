@@ -181,38 +181,105 @@ func ValidatePassword(field, pw string) error {
 	return nil
 }
 
-// ParseAmount reads an amount of money such as "1234.50", "1 234,50" or
-// "1234" and returns it in cents.
+// ParseAmount reads an amount of money and returns it in cents. The cents
+// follow a dot or a comma; groups of three digits may be set apart by spaces
+// (no-break ones too), or by whichever of dot and comma is not the decimal
+// mark: "1234.5", "1 234,50", "1,234.50", "1.234,50" and "1234,5" all read.
+// A lone dot or comma followed by three digits ("1,234") reads either as
+// thousands or as a decimal mark: it is refused with how to write it.
 func ParseAmount(field, s string) (int64, error) {
 	t := strings.TrimSpace(s)
-	t = strings.TrimSuffix(strings.TrimPrefix(t, "€"), "€")
-	t = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "_", "").Replace(strings.TrimSpace(t))
+	t = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(t, "€"), "€"))
+	t = strings.NewReplacer("\u00a0", " ", "\u202f", " ").Replace(t)
 	if t == "" {
 		return 0, invalid(field, "amount is required")
 	}
-	t = strings.Replace(t, ",", ".", 1)
-	whole, frac, hasFrac := strings.Cut(t, ".")
-	if whole == "" {
-		whole = "0"
-	}
-	if strings.HasPrefix(whole, "-") {
+	if strings.HasPrefix(t, "-") {
 		return 0, invalid(field, "amount %q cannot be negative", s)
 	}
+	notNumber := invalid(field, "amount %q is not a number (for example 1500, 1 500,50 or 1,500.50)", s)
+	whole, frac, hasFrac, groups := t, "", false, " "
+	dots, commas := strings.Count(t, "."), strings.Count(t, ",")
+	switch {
+	case dots > 0 && commas > 0:
+		// Both: the last one is the decimal mark, the other groups.
+		i := max(strings.LastIndex(t, "."), strings.LastIndex(t, ","))
+		whole, frac, hasFrac = t[:i], t[i+1:], true
+		if t[i] == '.' {
+			groups += ","
+		} else {
+			groups += "."
+		}
+	case dots == 1 || commas == 1:
+		mark, name := ".", "dot"
+		if commas == 1 {
+			mark, name = ",", "comma"
+		}
+		whole, frac, _ = strings.Cut(t, mark)
+		hasFrac = true
+		if len(frac) == 3 && isDigits(frac) && isDigits(whole) && len(whole) <= 3 {
+			return 0, invalid(field, "amount %q is ambiguous: for whole euros write %s%s or %s %s; for cents put one or two digits after the %s",
+				s, whole, frac, whole, frac, name)
+		}
+	case dots > 1:
+		groups += "."
+	case commas > 1:
+		groups += ","
+	}
+	digits, ok := ungroup(whole, groups)
+	if !ok {
+		return 0, notNumber
+	}
+	if digits == "" {
+		digits = "0"
+	}
 	if hasFrac && (len(frac) == 0 || len(frac) > 2) {
-		return 0, invalid(field, "amount %q must have at most two decimals", s)
+		return 0, invalid(field, "amount %q must have one or two digits after the decimal mark", s)
+	}
+	if hasFrac && !isDigits(frac) {
+		return 0, notNumber
 	}
 	for len(frac) < 2 {
 		frac += "0"
 	}
-	w, err1 := strconv.ParseInt(whole, 10, 64)
-	f, err2 := strconv.ParseInt(frac, 10, 64)
-	if err1 != nil || err2 != nil || w < 0 || f < 0 || strings.ContainsAny(whole+frac, "+") {
-		return 0, invalid(field, "amount %q is not a number (for example 1500 or 1 500,50)", s)
+	if len(strings.TrimLeft(digits, "0")) > 15 {
+		return 0, invalid(field, "amount %q is too large", s)
 	}
+	w, _ := strconv.ParseInt(digits, 10, 64)
+	f, _ := strconv.ParseInt(frac, 10, 64)
 	if w > MaxAmount/100 {
 		return 0, invalid(field, "amount %q is too large", s)
 	}
 	return w*100 + f, nil
+}
+
+// ungroup checks the digits of a whole number, alone or in groups of three
+// after the first set apart by one of seps, and returns them joined.
+func ungroup(whole, seps string) (string, bool) {
+	parts := strings.FieldsFunc(whole, func(r rune) bool { return strings.ContainsRune(seps, r) })
+	if len(parts) == 0 {
+		return "", strings.TrimSpace(whole) == ""
+	}
+	// FieldsFunc drops empty parts: a doubled or trailing separator must
+	// still be refused.
+	if len(strings.Join(parts, "x")) != len(strings.TrimSpace(whole)) {
+		return "", false
+	}
+	for i, p := range parts {
+		if !isDigits(p) || (len(parts) > 1 && (i > 0 && len(p) != 3 || i == 0 && len(p) > 3)) {
+			return "", false
+		}
+	}
+	return strings.Join(parts, ""), true
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // FormatAmount shows cents as euros: "1 234.50 €".

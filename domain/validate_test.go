@@ -45,17 +45,55 @@ func TestNormalizeEmail(t *testing.T) {
 }
 
 func TestParseAmount(t *testing.T) {
-	for in, want := range map[string]int64{
-		"1500": 150000, "1500.5": 150050, "1 234,56": 123456, "0,99": 99, "12 €": 1200, ".5": 50, "0": 0,
+	for _, c := range []struct {
+		in   string
+		want int64
+	}{
+		{"1500", 150000},
+		{"1500.5", 150050},
+		{"1234.5", 123450},
+		{"1234,5", 123450},
+		{"1 234,56", 123456},
+		{"1\u00a0234,50", 123450},
+		{"1\u202f234,50", 123450},
+		{"1,234.50", 123450},
+		{"1.234,50", 123450},
+		{"1,234,567", 123456700},
+		{"1.234.567,89", 123456789},
+		{"12 345 678", 1234567800},
+		{"0,99", 99},
+		{"12 €", 1200},
+		{"€ 12,30", 1230},
+		{".5", 50},
+		{"0", 0},
 	} {
-		got, err := ParseAmount("x", in)
-		if err != nil || got != want {
-			t.Errorf("ParseAmount(%q) = %d, %v; want %d", in, got, err, want)
+		got, err := ParseAmount("x", c.in)
+		if err != nil || got != c.want {
+			t.Errorf("ParseAmount(%q) = %d, %v; want %d", c.in, got, err, c.want)
 		}
 	}
-	for _, in := range []string{"", "-5", "1.234", "abc", "1,2,3", "+5", "99999999999999999999", "1e5"} {
-		if _, err := ParseAmount("x", in); !errors.Is(err, ErrInvalid) {
-			t.Errorf("ParseAmount(%q) accepted", in)
+	for _, c := range []struct{ in, says string }{
+		{"", "required"},
+		{"-5", "negative"},
+		{"1.234", "ambiguous"},
+		{"1,234", "ambiguous"},
+		{"12,500", "ambiguous"},
+		{"1234.567", "two digits after"},
+		{"12.", "two digits after"},
+		{"1,2345", "two digits after"},
+		{"abc", "not a number"},
+		{"1,2,3", "not a number"},
+		{"12 34", "not a number"},
+		{"1  234", "not a number"},
+		{"1,23,456.00", "not a number"},
+		{"1,234.5.6", "not a number"},
+		{"+5", "not a number"},
+		{"1e5", "not a number"},
+		{"99999999999999999999", "too large"},
+	} {
+		_, err := ParseAmount("x", c.in)
+		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), c.says) {
+			t.Errorf("ParseAmount(%q) = %v; want an error that says %q", c.in, err, c.says)
 		}
 	}
 	if got := FormatAmount(123456789); got != "1 234 567.89 €" {

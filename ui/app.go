@@ -165,7 +165,7 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.resize()
 		return m, nil
 	case tea.KeyPressMsg:
-		if msg.String() == "ctrl+c" {
+		if msg.String() == "ctrl+c" && !m.formHoldsWork() {
 			return m, tea.Quit
 		}
 		if m.tooSmall() {
@@ -207,12 +207,13 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case screenSetup, screenLogin:
 		cmd := m.form.Update(msg)
 		if m.form.done && !m.form.busy {
-			// esc: the login starts afresh; setup keeps what was typed.
+			// Cancelled: the form starts afresh.
 			if m.screen == screenLogin {
 				m.form = newLoginForm(m.sh)
-				m.resize()
+			} else {
+				m.form = newSetupForm(m.sh)
 			}
-			m.form.done = false
+			m.resize()
 			cmd = m.form.build()
 		}
 		return m, cmd
@@ -220,6 +221,18 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.main.Update(msg)
 	}
 	return m, nil
+}
+
+// formHoldsWork reports whether ctrl+c belongs to an open form, which asks
+// before losing what was typed, rather than quitting at once.
+func (m *model) formHoldsWork() bool {
+	switch m.screen {
+	case screenSetup, screenLogin:
+		return m.form != nil && m.form.holdsWork()
+	case screenMain:
+		return m.main != nil && m.main.form != nil
+	}
+	return false
 }
 
 func (m *model) start(msg startMsg) tea.Cmd {

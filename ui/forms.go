@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -78,6 +79,14 @@ type formModel struct {
 	busy      bool
 	done      bool // saved or cancelled: the owner closes it
 
+	fields   []huh.Field    // those of the huh form now shown
+	baseline map[string]any // each field's value as opened, or as a load set it
+	asking   bool           // "Discard changes?" is shown
+	queue    []tea.Msg      // keys typed while a picker's choices load
+
+	cancelSave context.CancelFunc // ends the save or reload in flight
+	cancelling bool               // esc asked to cancel it
+
 	width, height int
 
 	// onSaved runs after a successful save, in Update.
@@ -92,11 +101,11 @@ func newFormModel(sh *shared, title string, content formContent, onSaved func(an
 	return &formModel{sh: sh, id: int(formIDs.Add(1)), title: title, content: content, onSaved: onSaved, width: sh.width, height: sh.height}
 }
 
-// formKeys are huh's keys with esc, not ctrl+c, to cancel: ctrl+c quits the
-// whole app.
+// formKeys are huh's keys without its quit: the form handles esc and
+// ctrl+c itself, to ask before losing what was typed.
 func formKeys() *huh.KeyMap {
 	km := huh.NewDefaultKeyMap()
-	km.Quit = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+	km.Quit = key.NewBinding(key.WithDisabled())
 	return km
 }
 
@@ -104,6 +113,7 @@ func formKeys() *huh.KeyMap {
 // field the last error named, if any.
 func (f *formModel) build() tea.Cmd {
 	fields := f.content.fields(f)
+	f.fields = fields
 	f.form = huh.NewForm(huh.NewGroup(fields...)).
 		WithKeyMap(formKeys()).
 		WithShowHelp(false).
@@ -114,8 +124,36 @@ func (f *formModel) build() tea.Cmd {
 	for target := range f.fieldErrs {
 		f.focus(fields, target)
 	}
-	return cmd
+	if f.baseline == nil {
+		f.baseline = f.values()
+	}
+	return tea.Batch(cmd, f.askChoices())
 }
+
+// values are the fields' values by key.
+func (f *formModel) values() map[string]any {
+	vs := make(map[string]any, len(f.fields))
+	for _, fl := range f.fields {
+		if k := fl.GetKey(); k != "" {
+			vs[k] = fl.GetValue()
+		}
+	}
+	return vs
+}
+
+// changed reports whether the user changed a value since the form opened.
+func (f *formModel) changed() bool {
+	for k, v := range f.values() {
+		if !reflect.DeepEqual(v, f.baseline[k]) {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsWork reports whether closing the form now could lose something: a
+// change, a question, a save.
+func (f *formModel) holdsWork() bool { return f.busy || f.asking || f.changed() }
 
 // hasField reports whether the form shows a field with key.
 func (f *formModel) hasField(key string) bool {
@@ -173,38 +211,150 @@ func (f *formModel) Update(msg tea.Msg) tea.Cmd {
 		if msg.id != f.id {
 			return nil
 		}
-		f.busy = false
-		if msg.err != nil {
+		f.busy, f.cancelSave = false, nil
+		switch {
+		case f.cancelling:
+			f.cancelling = false
+			f.topErr = "reload cancelled: check and save again"
+		case msg.err != nil:
 			f.topErr = f.sh.failure(msg.err)
-		} else {
+		default:
 			f.content.(conflictMerger).merge(msg.fresh)
 			f.note = "changed by someone else — reloaded; check and save again"
 		}
 		return f.build()
+	case pickerMsg:
+		if msg.id != f.id {
+			return nil
+		}
+		// What a search changes is not the user's change.
+		before := f.values()
+		f.pickerOf().take(msg)
+		cmd := f.step(msg)
+		for k, v := range f.values() {
+			if !reflect.DeepEqual(v, before[k]) {
+				f.baseline[k] = v
+			}
+		}
+		return tea.Batch(cmd, f.replay())
+	case tea.KeyPressMsg:
+		if s := msg.String(); s == "esc" || s == "ctrl+c" {
+			f.queue = nil
+			return f.leave()
+		}
 	}
 	if f.busy {
 		return nil
 	}
+	if f.asking {
+		f.answer(msg)
+		return nil
+	}
+	switch msg.(type) {
+	case tea.KeyPressMsg, tea.PasteMsg:
+		if len(f.queue) > 0 || f.waiting() {
+			f.queue = append(f.queue, msg)
+			return nil
+		}
+	}
+	return f.step(msg)
+}
+
+// step hands msg to huh, applies at once the field moves it asks for, and
+// submits when the form is complete.
+func (f *formModel) step(msg tea.Msg) tea.Cmd {
 	m, cmd := f.form.Update(msg)
 	if hf, ok := m.(*huh.Form); ok {
 		f.form = hf
 	}
-	switch f.form.State {
-	case huh.StateAborted:
-		f.done = true
-		return nil
-	case huh.StateCompleted:
+	cmd = f.applyMoves(cmd)
+	if f.form.State == huh.StateCompleted {
 		return f.submit()
 	}
-	return cmd
+	return tea.Batch(cmd, f.askChoices())
+}
+
+// pickerOf is the form's search picker, or nil.
+func (f *formModel) pickerOf() *searchPicker {
+	if pc, ok := f.content.(pickerContent); ok {
+		return pc.picker()
+	}
+	return nil
+}
+
+// askChoices searches the picker's choices for what its find field says
+// now, unless that search is already asked.
+func (f *formModel) askChoices() tea.Cmd {
+	if p := f.pickerOf(); p != nil {
+		return p.ask(f)
+	}
+	return nil
+}
+
+// waiting reports whether keys must wait: the focus is on a picker whose
+// choices for what was typed have not arrived.
+func (f *formModel) waiting() bool {
+	p := f.pickerOf()
+	return p != nil && p.pending() && f.form.GetFocusedField().GetKey() == p.key
+}
+
+// replay hands on the keys held while a picker loaded, until one makes the
+// form wait again.
+func (f *formModel) replay() tea.Cmd {
+	var cmds []tea.Cmd
+	for len(f.queue) > 0 && !f.waiting() && !f.busy && !f.done && !f.asking {
+		msg := f.queue[0]
+		f.queue = f.queue[1:]
+		cmds = append(cmds, f.step(msg))
+	}
+	if f.busy || f.done {
+		f.queue = nil // typed after the form was sent
+	}
+	return tea.Batch(cmds...)
+}
+
+// leave answers esc and ctrl+c: cancel a save in flight, take back the
+// question, ask before discarding changes, or close.
+func (f *formModel) leave() tea.Cmd {
+	switch {
+	case f.busy:
+		if f.cancelSave != nil && !f.cancelling {
+			f.cancelling = true
+			f.cancelSave()
+		}
+	case f.asking:
+		f.asking = false
+	case f.changed():
+		f.asking = true
+	default:
+		f.done = true
+	}
+	return nil
+}
+
+// answer takes the reply to "Discard changes?"; No is the default.
+func (f *formModel) answer(msg tea.Msg) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return
+	}
+	switch k.String() {
+	case "y", "Y":
+		f.asking, f.done = false, true
+	case "n", "N", "enter":
+		f.asking = false
+	}
 }
 
 // submit saves in a command.
 func (f *formModel) submit() tea.Cmd {
-	f.busy = true
+	f.busy, f.queue = true, nil
 	f.topErr, f.note, f.fieldErrs = "", "", nil
 	id, content, app, loc := f.id, f.content, f.sh.app, f.sh.loc
-	return f.sh.do(func(ctx context.Context, sess domain.Session) tea.Msg {
+	ctx, cancel := context.WithCancel(f.sh.ctx)
+	f.cancelSave = cancel
+	return f.sh.doIn(ctx, func(ctx context.Context, sess domain.Session) tea.Msg {
+		defer cancel()
 		item, err := content.submit(ctx, app, sess, loc)
 		return formSavedMsg{id: id, item: item, err: err}
 	})
@@ -219,11 +369,20 @@ func (f *formModel) saved(msg formSavedMsg) tea.Cmd {
 		}
 		return nil
 	}
-	f.busy = false
+	f.busy, f.cancelSave = false, nil
+	if f.cancelling {
+		// Whatever the save ended with, esc came first: nothing was saved.
+		f.cancelling = false
+		f.topErr = "save cancelled: nothing was saved; the form is as you left it"
+		return f.build()
+	}
 	if cm, ok := f.content.(conflictMerger); ok && errors.Is(msg.err, domain.ErrConflict) {
 		f.busy = true
 		id, app := f.id, f.sh.app
-		return f.sh.do(func(ctx context.Context, sess domain.Session) tea.Msg {
+		ctx, cancel := context.WithCancel(f.sh.ctx)
+		f.cancelSave = cancel
+		return f.sh.doIn(ctx, func(ctx context.Context, sess domain.Session) tea.Msg {
+			defer cancel()
 			fresh, err := cm.refetch(ctx, app, sess)
 			return formReloadedMsg{id: id, fresh: fresh, err: err}
 		})
@@ -249,8 +408,12 @@ func (f *formModel) View() string {
 	b.WriteString(st.title.Render(f.title))
 	b.WriteByte('\n')
 	switch {
+	case f.busy && f.cancelling:
+		b.WriteString(st.dim.Render("cancelling…"))
 	case f.busy:
-		b.WriteString(st.dim.Render("saving…"))
+		b.WriteString(st.dim.Render("saving… esc cancels"))
+	case f.asking:
+		b.WriteString(st.errorText.Render("Discard changes?") + " y discard · n keep editing (default)")
 	case len(f.form.Errors()) > 0:
 		b.WriteString(st.errorText.Render(wrapLines("✗ "+f.form.Errors()[0].Error(), f.width, messageLines)))
 	case f.topErr != "":
@@ -298,8 +461,7 @@ func (f *formModel) helpKeys() []key.Binding {
 	return []key.Binding{
 		key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab/enter", "next")),
 		key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "back")),
-		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		key.NewBinding(key.WithKeys("esc", "ctrl+c"), key.WithHelp("esc/ctrl+c", "cancel")),
 	}
 }
 

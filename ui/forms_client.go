@@ -65,8 +65,8 @@ func (c *clientContent) fields(f *formModel) []huh.Field {
 		huh.NewInput().Key("email").Title("Email").Value(&c.v.email).
 			Description(f.fieldNote("email")).
 			Validate(validator(func(s string) error { _, err := domain.NormalizeEmail(s); return err })),
-		huh.NewInput().Key("phone").Title("Phone").Placeholder("06 12 34 56 78").Value(&c.v.phone).
-			Description(f.fieldNote("phone")).
+		huh.NewInput().Key("phone").Title("Phone").Value(&c.v.phone).
+			Description(joinNote(f.fieldNote("phone"), "e.g. 06 12 34 56 78")).
 			Validate(validator(func(s string) error { _, err := domain.NormalizePhone(s); return err })),
 		huh.NewInput().Key("company_name").Title("Company").Value(&c.v.company).
 			Description(f.fieldNote("company_name")).

@@ -26,6 +26,7 @@ type contractContent struct {
 	v, orig contractValues
 	clients []domain.Client // offered first: the contract's or the tab's client
 	key     string          // sent with every save: see requestKey
+	pick    *searchPicker   // the client picker
 }
 
 // searchPickerLimit bounds the choices a picker that searches the database
@@ -40,6 +41,10 @@ func contractForm(sh *shared, item any, clientID int64) formLoader {
 	app := sh.app
 	return func(ctx context.Context, sess domain.Session) (formContent, error) {
 		c := &contractContent{key: requestKey()}
+		c.pick = &searchPicker{key: "client_id", find: &c.v.find, value: &c.v.clientID,
+			search: func(ctx context.Context, sess domain.Session, find string) []huh.Option[int64] {
+				return c.clientOptions(ctx, app, sess, find)
+			}}
 		if item != nil {
 			d, err := app.Contracts.Get(ctx, sess, item.(domain.Contract).ID)
 			if err != nil {
@@ -81,9 +86,11 @@ func amountText(cents int64) string {
 	return strings.ReplaceAll(strings.TrimSuffix(s, " €"), " ", "")
 }
 
+func (c *contractContent) picker() *searchPicker { return c.pick }
+
 // clientOptions asks the database for the clients matching the find text,
-// the chosen one first. It runs in a command (huh's OptionsFunc).
-func (c *contractContent) clientOptions(sh *shared, find string) []huh.Option[int64] {
+// the contract's or the tab's client first. It runs in a command.
+func (c *contractContent) clientOptions(ctx context.Context, app *domain.App, sess domain.Session, find string) []huh.Option[int64] {
 	label := func(cl domain.Client) string {
 		if cl.CompanyName != "" {
 			return cl.FullName + " · " + cl.CompanyName
@@ -94,7 +101,7 @@ func (c *contractContent) clientOptions(sh *shared, find string) []huh.Option[in
 	for _, cl := range c.clients { // the contract's or the tab's client
 		opts = append(opts, huh.NewOption(label(cl), cl.ID))
 	}
-	p, err := sh.app.Clients.List(sh.ctx, sh.sess, domain.ClientQuery{PageQuery: domain.PageQuery{Search: find, Sort: "full_name", Limit: searchPickerLimit}})
+	p, err := app.Clients.List(ctx, sess, domain.ClientQuery{PageQuery: domain.PageQuery{Search: find, Sort: "full_name", Limit: searchPickerLimit}})
 	if err != nil {
 		return append(opts, huh.NewOption("("+errText(err)+")", int64(0)))
 	}
@@ -115,15 +122,13 @@ func (c *contractContent) fields(f *formModel) []huh.Field {
 	}
 	return []huh.Field{
 		huh.NewInput().Key("client_find").Title("Find a client").
-			Placeholder("part of a name, email or company").Value(&c.v.find),
-		huh.NewSelect[int64]().Key("client_id").Title("Client").
-			Description(joinNote(f.fieldNote("client_id"), "the first 50 matches")).
-			OptionsFunc(func() []huh.Option[int64] { return c.clientOptions(f.sh, c.v.find) }, &c.v.find).
-			Height(6).Value(&c.v.clientID),
-		huh.NewInput().Key("total_amount").Title("Total (€)").Placeholder("1500.00").Value(&c.v.total).
-			Description(f.fieldNote("total_amount")).Validate(amount("total_amount")),
-		huh.NewInput().Key("amount_due").Title("Amount due (€)").Placeholder("empty: the total").Value(&c.v.due).
-			Description(f.fieldNote("amount_due")).
+			Description("part of a name, email or company").Value(&c.v.find),
+		c.pick.field("Client", joinNote(f.fieldNote("client_id"), "the first 50 matches")),
+		huh.NewInput().Key("total_amount").Title("Total (€)").Value(&c.v.total).
+			DescriptionFunc(amountNote(f.fieldNote("total_amount"), &c.v.total, "e.g. 1 500,00"), &c.v.total).
+			Validate(amount("total_amount")),
+		huh.NewInput().Key("amount_due").Title("Amount due (€)").Value(&c.v.due).
+			DescriptionFunc(amountNote(f.fieldNote("amount_due"), &c.v.due, "empty: the total"), &c.v.due).
 			Validate(func(s string) error {
 				if strings.TrimSpace(s) == "" {
 					return nil
@@ -132,6 +137,25 @@ func (c *contractContent) fields(f *formModel) []huh.Field {
 			}),
 		huh.NewConfirm().Key("signed").Title("Signed").Affirmative("Yes").Negative("No").
 			Description(f.fieldNote("signed")).Value(&c.v.signed),
+	}
+}
+
+// amountNote describes an amount field: the database's error about it, or
+// the amount read from what is typed ("= 1 234.50 €"), or why it cannot be
+// read, or, while empty, the hint.
+func amountNote(note string, typed *string, hint string) func() string {
+	return func() string {
+		switch {
+		case note != "":
+			return note
+		case strings.TrimSpace(*typed) == "":
+			return hint
+		}
+		cents, err := domain.ParseAmount("", *typed)
+		if err != nil {
+			return "✗ " + errText(err)
+		}
+		return "= " + domain.FormatAmount(cents)
 	}
 }
 

@@ -38,6 +38,7 @@ type eventContent struct {
 	contract []domain.Contract // offered first: the event's or the tab's contract
 	key      string            // sent with every save: see requestKey
 	support  []domain.User     // nil hides the support picker
+	pick     *searchPicker     // the contract picker, when it searches
 }
 
 // eventForm loads what the event form needs.
@@ -51,6 +52,12 @@ func eventForm(sh *shared, item any, contractID int64) formLoader {
 		// contracts events are made for, and keeps the event's own.
 		c := &eventContent{loc: loc, limited: item != nil && !assigns, key: requestKey(),
 			searches: app.CanAny(actor, domain.EntityEvent, domain.ActionCreate)}
+		if c.searches {
+			c.pick = &searchPicker{key: "contract_id", find: &c.v.find, value: &c.v.contractID,
+				search: func(ctx context.Context, sess domain.Session, find string) []huh.Option[int64] {
+					return c.contractOptions(ctx, app, sess, find)
+				}}
+		}
 		if item != nil {
 			d, err := app.Events.Get(ctx, sess, item.(domain.Event).ID)
 			if err != nil {
@@ -102,16 +109,14 @@ func (c *eventContent) fields(f *formModel) []huh.Field {
 			Description("client: "+c.event.ClientName+" · contract #"+itoa(c.event.ContractID)+
 				" · support: "+orDash(c.event.SupportContactName)+"\nyou can change dates, location, attendees and notes"))
 	} else {
-		picker := huh.NewSelect[int64]().Key("contract_id").Title("Contract (signed)").Value(&c.v.contractID)
 		if c.searches {
 			fs = append(fs, huh.NewInput().Key("contract_find").Title("Find a contract").
-				Placeholder("part of the client's name, email or company").Value(&c.v.find))
-			picker = picker.Description(joinNote(f.fieldNote("contract_id"), "the first 50 matches")).Height(6).
-				OptionsFunc(func() []huh.Option[int64] { return c.contractOptions(f.sh, c.v.find) }, &c.v.find)
+				Description("part of the client's name, email or company").Value(&c.v.find),
+				c.pick.field("Contract (signed)", joinNote(f.fieldNote("contract_id"), "the first 50 matches")))
 		} else {
-			picker = picker.Description(f.fieldNote("contract_id")).Options(contractOptions(c.contract)...)
+			fs = append(fs, huh.NewSelect[int64]().Key("contract_id").Title("Contract (signed)").Value(&c.v.contractID).
+				Description(f.fieldNote("contract_id")).Options(contractOptions(c.contract)...))
 		}
-		fs = append(fs, picker)
 		fs = append(fs, huh.NewInput().Key("name").Title("Name").Value(&c.v.name).
 			Description(f.fieldNote("name")).
 			Validate(validator(func(s string) error { _, err := domain.ValidateName("name", "name", s, true); return err })))
@@ -137,10 +142,10 @@ func (c *eventContent) fields(f *formModel) []huh.Field {
 		return nil
 	}
 	fs = append(fs,
-		huh.NewInput().Key("start_at").Title("Start ("+zone+")").Placeholder(example(14)).Value(&c.v.start).
-			Description(f.fieldNote("start_at")).Validate(date("start_at")),
-		huh.NewInput().Key("end_at").Title("End ("+zone+")").Placeholder(example(18)).Value(&c.v.end).
-			Description(f.fieldNote("end_at")).Validate(endAfterStart),
+		huh.NewInput().Key("start_at").Title("Start ("+zone+")").Value(&c.v.start).
+			Description(joinNote(f.fieldNote("start_at"), "e.g. "+example(14))).Validate(date("start_at")),
+		huh.NewInput().Key("end_at").Title("End ("+zone+")").Value(&c.v.end).
+			Description(joinNote(f.fieldNote("end_at"), "e.g. "+example(18))).Validate(endAfterStart),
 		huh.NewInput().Key("location").Title("Location").Value(&c.v.location).
 			Description(f.fieldNote("location")).
 			Validate(func(s string) error {
@@ -253,12 +258,14 @@ func contractOptions(ks []domain.Contract) []huh.Option[int64] {
 	return opts
 }
 
+func (c *eventContent) picker() *searchPicker { return c.pick }
+
 // contractOptions asks the database for the signed contracts the user may
 // create an event for whose client matches find, the event's or the tab's
-// contract first. It runs in a command (huh's OptionsFunc).
-func (c *eventContent) contractOptions(sh *shared, find string) []huh.Option[int64] {
+// contract first. It runs in a command.
+func (c *eventContent) contractOptions(ctx context.Context, app *domain.App, sess domain.Session, find string) []huh.Option[int64] {
 	ks := c.contract
-	found, err := sh.app.Events.EventContracts(sh.ctx, sh.sess, find, searchPickerLimit)
+	found, err := app.Events.EventContracts(ctx, sess, find, searchPickerLimit)
 	if err != nil {
 		return append(contractOptions(ks), huh.NewOption("("+errText(err)+")", int64(0)))
 	}

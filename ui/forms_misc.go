@@ -66,7 +66,7 @@ func (c *paymentContent) fields(f *formModel) []huh.Field {
 		huh.NewNote().Title("Contract #" + itoa(c.contract.ID) + " · " + c.contract.ClientName).
 			Description("due: " + domain.FormatAmount(c.contract.AmountDue)),
 		huh.NewInput().Key("payment").Title("Amount paid (€)").Value(&c.amount).
-			Description(f.fieldNote("payment")).
+			DescriptionFunc(amountNote(f.fieldNote("payment"), &c.amount, "e.g. 250,50"), &c.amount).
 			Validate(validator(func(s string) error { _, err := domain.ParseAmount("payment", s); return err })),
 	}
 }

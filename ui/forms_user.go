@@ -61,8 +61,8 @@ func (c *userContent) fields(f *formModel) []huh.Field {
 		c.v.role = roles[len(roles)-1].Value
 	}
 	fs := []huh.Field{
-		huh.NewInput().Key("employee_number").Title("Employee number").Placeholder("empty: assigned").
-			Value(&c.v.employeeNumber).Description(f.fieldNote("employee_number")).
+		huh.NewInput().Key("employee_number").Title("Employee number").
+			Value(&c.v.employeeNumber).Description(joinNote(f.fieldNote("employee_number"), "empty: assigned")).
 			Validate(validator(func(s string) error { _, err := domain.ValidateEmployeeNumber(s); return err })),
 		huh.NewInput().Key("full_name").Title("Full name").Value(&c.v.fullName).
 			Description(f.fieldNote("full_name")).

@@ -141,7 +141,7 @@ func (m *mainModel) Update(msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	if m.form != nil {
-		return m.form.Update(msg)
+		return m.updateForm(msg)
 	}
 	if l := m.list(); l.search.focused {
 		return l.search.update(msg)
@@ -179,16 +179,22 @@ func (m *mainModel) closeFormIfDone() {
 	}
 }
 
+// updateForm hands msg to the open form and closes it when it was
+// cancelled (a saved form is closed by its answer).
+func (m *mainModel) updateForm(msg tea.Msg) tea.Cmd {
+	cmd := m.form.Update(msg)
+	if m.form.done && !m.form.busy {
+		m.closeFormIfDone()
+		m.setFlash("cancelled")
+	}
+	return cmd
+}
+
 // key routes a key press.
 func (m *mainModel) key(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	if m.form != nil {
-		cmd := m.form.Update(msg)
-		if m.form.done && !m.form.busy {
-			m.closeFormIfDone()
-			m.setFlash("cancelled")
-		}
-		return cmd
+		return m.updateForm(msg)
 	}
 	m.flash = flash{}
 	if m.menu != nil {
