@@ -228,7 +228,15 @@ func (db *DB) migrate(ctx context.Context, fsys fs.FS) ([]Migration, error) {
 	if st, err = db.schemaState(ctx, fsys); err != nil {
 		return applied, err
 	}
-	return applied, st.tooNew()
+	if err := st.tooNew(); err != nil {
+		return applied, err
+	}
+	// Programs from before versioned migrations refuse a database by
+	// schema_version: keep it at the newest migration applied.
+	if _, err := db.exec(ctx, `UPDATE schema_version SET version = ? WHERE version < ?`, st.Current, st.Current); err != nil {
+		return applied, wrap("migrate: record the schema version", err)
+	}
+	return applied, nil
 }
 
 // migrationFile is a migration's number and file name.

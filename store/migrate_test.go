@@ -242,7 +242,6 @@ func TestMigrateConcurrently(t *testing.T) {
 		v1 := fstest.MapFS{"00001_initial.sql": {Data: initial}}
 		v2 := fstest.MapFS{"00001_initial.sql": {Data: initial}, "00002_extra.sql": {Data: []byte(`-- +goose Up
 CREATE TABLE extra (id INTEGER PRIMARY KEY);
-UPDATE schema_version SET version = 2;
 `)}}
 		for _, fsys := range []fstest.MapFS{v1, v2} {
 			var wg sync.WaitGroup
@@ -272,6 +271,10 @@ UPDATE schema_version SET version = 2;
 		}
 		if !slices.Equal(rows, []int64{1, 2}) {
 			t.Errorf("versions recorded %v, want 1 and 2 once each", rows)
+		}
+		var recorded int64
+		if err := first.SQL().Get(&recorded, `SELECT version FROM schema_version`); err != nil || recorded != 2 {
+			t.Errorf("schema_version = %d (%v), want 2 for older programs to see", recorded, err)
 		}
 	})
 }
