@@ -237,6 +237,18 @@ func (s *UserService) Update(ctx context.Context, sess Session, id int64, versio
 		if err != nil {
 			return err
 		}
+		if in.Role != RoleAdmin || !in.Active {
+			// A demotion or a deactivation may need the last-admin rule,
+			// which locks every active admin in id order. Taking those
+			// locks before the target's own keeps one order for all: two
+			// admins demoting each other would otherwise each hold the
+			// other's row and wait for their own.
+			if peek, err := q.User(ctx, id); err == nil && peek.Role == RoleAdmin && peek.Active {
+				if _, err := q.CountActiveAdmins(ctx); err != nil {
+					return err
+				}
+			}
+		}
 		// Held until commit: no client or event is handed to them meanwhile.
 		if err := q.Lock(ctx, EntityUser, id); err != nil {
 			return err

@@ -16,3 +16,6 @@ func SetFewMatches(n int) (restore func()) {
 	fewMatches = n
 	return func() { fewMatches = old }
 }
+
+// Wrap is wrap, for tests that make a driver fail on purpose.
+func Wrap(op string, err error) error { return wrap(op, err) }
