@@ -245,7 +245,7 @@ func (f *formModel) saved(msg formSavedMsg) tea.Cmd {
 func (f *formModel) View() string {
 	st := f.sh.styles
 	var b strings.Builder
-	b.WriteString(st.title.Render(f.title))
+	b.WriteString(st.title.Render(safeText(f.title)))
 	b.WriteByte('\n')
 	switch {
 	case f.busy:

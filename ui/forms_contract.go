@@ -86,9 +86,9 @@ func amountText(cents int64) string {
 func (c *contractContent) clientOptions(sh *shared, find string) []huh.Option[int64] {
 	label := func(cl domain.Client) string {
 		if cl.CompanyName != "" {
-			return cl.FullName + " · " + cl.CompanyName
+			return safeText(cl.FullName + " · " + cl.CompanyName)
 		}
-		return cl.FullName
+		return safeText(cl.FullName)
 	}
 	var opts []huh.Option[int64]
 	for _, cl := range c.clients { // the contract's or the tab's client
@@ -96,7 +96,7 @@ func (c *contractContent) clientOptions(sh *shared, find string) []huh.Option[in
 	}
 	p, err := sh.app.Clients.List(sh.ctx, sh.sess, domain.ClientQuery{PageQuery: domain.PageQuery{Search: find, Sort: "full_name", Limit: searchPickerLimit}})
 	if err != nil {
-		return append(opts, huh.NewOption("("+errText(err)+")", int64(0)))
+		return append(opts, huh.NewOption("("+sh.failure(err)+")", int64(0)))
 	}
 	for _, cl := range p.Items {
 		if !containsClient(c.clients, cl.ID) {

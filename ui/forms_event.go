@@ -89,18 +89,18 @@ func (c *eventContent) load(e domain.Event) {
 		support = *e.SupportContactID
 	}
 	c.orig = eventValues{
-		contractID: e.ContractID, name: e.Name,
+		contractID: e.ContractID, name: safeText(e.Name),
 		start: formatTime(e.StartAt, c.loc), end: formatTime(e.EndAt, c.loc),
-		location: e.Location, attendees: strconv.Itoa(e.Attendees), notes: e.Notes, supportID: support,
+		location: safeText(e.Location), attendees: strconv.Itoa(e.Attendees), notes: safeLines(e.Notes), supportID: support,
 	}
 }
 
 func (c *eventContent) fields(f *formModel) []huh.Field {
 	var fs []huh.Field
 	if c.limited {
-		fs = append(fs, huh.NewNote().Title(c.event.Name).
-			Description("client: "+c.event.ClientName+" · contract #"+itoa(c.event.ContractID)+
-				" · support: "+orDash(c.event.SupportContactName)+"\nyou can change dates, location, attendees and notes"))
+		fs = append(fs, huh.NewNote().Title(safeText(c.event.Name)).
+			Description("client: "+safeText(c.event.ClientName)+" · contract #"+itoa(c.event.ContractID)+
+				" · support: "+safeText(orDash(c.event.SupportContactName))+"\nyou can change dates, location, attendees and notes"))
 	} else {
 		picker := huh.NewSelect[int64]().Key("contract_id").Title("Contract (signed)").Value(&c.v.contractID)
 		if c.searches {
@@ -158,7 +158,7 @@ func (c *eventContent) fields(f *formModel) []huh.Field {
 	if c.support != nil {
 		opts := []huh.Option[int64]{huh.NewOption("— nobody yet", int64(0))}
 		for _, u := range c.support {
-			opts = append(opts, huh.NewOption(u.FullName+" ("+u.Username+")", u.ID))
+			opts = append(opts, huh.NewOption(safeText(u.FullName+" ("+u.Username+")"), u.ID))
 		}
 		fs = append(fs, huh.NewSelect[int64]().Key("support_contact_id").Title("Support contact").
 			Description(f.fieldNote("support_contact_id")).
@@ -248,7 +248,7 @@ func (c *eventContent) merge(fresh any) {
 func contractOptions(ks []domain.Contract) []huh.Option[int64] {
 	opts := make([]huh.Option[int64], 0, len(ks))
 	for _, k := range ks {
-		opts = append(opts, huh.NewOption("#"+itoa(k.ID)+" "+k.ClientName+" · "+domain.FormatAmount(k.TotalAmount), k.ID))
+		opts = append(opts, huh.NewOption("#"+itoa(k.ID)+" "+safeText(k.ClientName)+" · "+domain.FormatAmount(k.TotalAmount), k.ID))
 	}
 	return opts
 }
@@ -260,7 +260,7 @@ func (c *eventContent) contractOptions(sh *shared, find string) []huh.Option[int
 	ks := c.contract
 	found, err := sh.app.Events.EventContracts(sh.ctx, sh.sess, find, searchPickerLimit)
 	if err != nil {
-		return append(contractOptions(ks), huh.NewOption("("+errText(err)+")", int64(0)))
+		return append(contractOptions(ks), huh.NewOption("("+sh.failure(err)+")", int64(0)))
 	}
 	for _, k := range found {
 		if !containsContract(ks, k.ID) {

@@ -61,8 +61,11 @@ func (sh *shared) permission(entity domain.Entity, action domain.Action, ownerID
 	return sh.app.Permission(sh.user, entity, action, ownerID)
 }
 
-// errText turns an error into the one sentence people see.
-func errText(err error) string {
+// errText turns an error into the one sentence people see. The sentence may
+// quote stored values (a name), so it is drawn through safeText.
+func errText(err error) string { return safeText(sentence(err)) }
+
+func sentence(err error) string {
 	var de *domain.Error
 	var te *domain.ThrottledError
 	switch {
@@ -75,8 +78,14 @@ func errText(err error) string {
 	case errors.Is(err, context.Canceled):
 		return "cancelled"
 	}
-	return err.Error()
+	// Any other error is a fault of the program or the database, in words
+	// meant for its developers (a driver's "pq: column … does not exist"):
+	// failure hands it to the log and Sentry, and people read what to do.
+	return unexpectedText
 }
+
+// unexpectedText is what people read for an error nobody foresaw.
+const unexpectedText = "something went wrong on our side and it was logged; try again, and tell your administrator if it keeps happening"
 
 // formatCount writes n with thin groups of three digits: 3 456.
 func formatCount(n int) string {
