@@ -19,7 +19,9 @@ import (
 //   - C1 controls (U+0080–U+009F), bidi controls (which would draw the text
 //     after them out of order: U+202A–U+202E, U+2066–U+2069, U+200E,
 //     U+200F, U+061C), the line and paragraph separators U+2028 and U+2029,
-//     and bytes that are not UTF-8 become U+FFFD, �.
+//     and bytes that are not UTF-8 become ␦ (U+2426, the Control Pictures
+//     symbol for a substitute). Not U+FFFD: the forms' text inputs drop
+//     that one, and the placeholder would vanish from an edited value.
 func safeText(s string) string { return sanitize(s, false) }
 
 // safeLines is safeText for a text whose line breaks are its writer's (an
@@ -31,7 +33,7 @@ func sanitize(s string, lines bool) string {
 	if clean(s, lines) {
 		return s
 	}
-	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.ToValidUTF8(s, substitute)
 	var b strings.Builder
 	b.Grow(len(s) + 8)
 	for _, r := range s {
@@ -45,13 +47,16 @@ func sanitize(s string, lines bool) string {
 		case r == 0x7f:
 			b.WriteRune('\u2421')
 		case unsafeRune(r):
-			b.WriteRune('\uFFFD')
+			b.WriteString(substitute)
 		default:
 			b.WriteRune(r)
 		}
 	}
 	return b.String()
 }
+
+// substitute stands for a character safeText does not draw.
+const substitute = "\u2426"
 
 // clean reports whether s needs no change: the common case, checked
 // without allocating.
