@@ -146,10 +146,10 @@ func (r reporter) Report(err error, actor domain.User) {
 		return
 	}
 	if errors.Is(err, domain.ErrUnavailable) {
-		r.log.Error("database unreachable", "user_id", actor.ID, "error", err.Error())
+		r.log.Error("database unreachable", "user_id", actor.ID, "error", domain.Detail(err))
 		return
 	}
-	r.log.Error("unexpected error", "user_id", actor.ID, "error", err.Error())
+	r.log.Error("unexpected error", "user_id", actor.ID, "error", domain.Detail(err))
 	sentry.WithScope(func(scope *sentry.Scope) {
 		if actor.ID != 0 {
 			scope.SetUser(sentry.User{ID: strconv.FormatInt(actor.ID, 10), Username: actor.Username})

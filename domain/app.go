@@ -145,11 +145,29 @@ var ownOnly = map[Entity]map[Action]string{
 	},
 }
 
-func (c *core) permit(actor User, entity Entity, action Action, ownerID int64) error {
-	err := c.scopeCheck(actor, entity, action, ownerID)
-	if err != nil {
-		c.log.Warn("action refused", "user_id", actor.ID, "username", actor.Username, "role", actor.Role,
-			"entity", entity, "action", action, "reason", err.Error())
+// permit checks the permission table for action on record id (0 when there
+// is no record yet) owned by ownerID, and logs a refusal.
+func (c *core) permit(actor User, entity Entity, action Action, id, ownerID int64) error {
+	return c.logRefused(actor, entity, action, id, c.scopeCheck(actor, entity, action, ownerID))
+}
+
+// refuse logs and returns a refusal that the permission table alone does
+// not decide (only an admin grants the admin role...).
+func (c *core) refuse(actor User, entity Entity, action Action, id int64, format string, args ...any) error {
+	return c.logRefused(actor, entity, action, id, forbidden(format, args...))
+}
+
+// logRefused writes err to the log when it is a refusal, and returns it.
+// Every refusal of the services passes here, so that the log holds them all
+// (the README promises it): who, what, on which record, never the values
+// sent.
+func (c *core) logRefused(actor User, entity Entity, action Action, id int64, err error) error {
+	if errors.Is(err, ErrForbidden) {
+		attrs := []any{"user_id", actor.ID, "role", actor.Role, "entity", entity, "action", action}
+		if id != 0 {
+			attrs = append(attrs, "id", id)
+		}
+		c.log.Warn("action refused", append(attrs, "reason", err.Error())...)
 	}
 	return err
 }
@@ -178,7 +196,7 @@ func (c *core) authorize(ctx context.Context, q Queries, s Session, entity Entit
 		return User{}, err
 	}
 	if c.policy.Scope(actor.Role, entity, action) == ScopeNone {
-		return User{}, c.permit(actor, entity, action, 0)
+		return User{}, c.permit(actor, entity, action, 0, 0)
 	}
 	return actor, nil
 }

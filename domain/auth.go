@@ -58,7 +58,7 @@ func (s *AuthService) SetupAdmin(ctx context.Context, in NewUser) (User, error) 
 			return err
 		}
 		if n > 0 {
-			return forbidden("the administrator already exists; sign in instead")
+			return s.c.refuse(User{}, EntityUser, ActionCreate, 0, "the administrator already exists; sign in instead")
 		}
 		created, err = s.c.insertUser(ctx, q, User{}, in)
 		return err

@@ -135,7 +135,7 @@ func (s *ClientService) Create(ctx context.Context, sess Session, in ClientInput
 		switch {
 		case actor.Role == RoleSales:
 			if in.SalesContactID != 0 && in.SalesContactID != actor.ID {
-				return forbidden("only an administrator chooses another sales contact")
+				return s.c.refuse(actor, EntityClient, ActionCreate, 0, "only an administrator chooses another sales contact")
 			}
 			c.SalesContactID = actor.ID
 		case actor.Role == RoleAdmin:
@@ -144,7 +144,7 @@ func (s *ClientService) Create(ctx context.Context, sess Session, in ClientInput
 			}
 			c.SalesContactID = in.SalesContactID
 		default:
-			return forbidden("%s users cannot create clients", actor.Role.Label())
+			return s.c.refuse(actor, EntityClient, ActionCreate, 0, "%s users cannot create clients", actor.Role.Label())
 		}
 		if prev, ok, err := replayed(ctx, q, actor, EntityClient, in.RequestKey, q.Client, func(p Client) bool {
 			return p.FullName == c.FullName && p.Email == c.Email && p.Phone == c.Phone &&
@@ -186,7 +186,7 @@ func (s *ClientService) Update(ctx context.Context, sess Session, id int64, vers
 		if err != nil {
 			return err
 		}
-		if err := s.c.permit(actor, EntityClient, ActionUpdate, old.SalesContactID); err != nil {
+		if err := s.c.permit(actor, EntityClient, ActionUpdate, id, old.SalesContactID); err != nil {
 			return err
 		}
 		prior, err := priorChange(ctx, q, actor, EntityClient, id, ActionUpdate, in.RequestKey)
@@ -204,7 +204,7 @@ func (s *ClientService) Update(ctx context.Context, sess Session, id int64, vers
 		c.SalesContactID = old.SalesContactID
 		if in.SalesContactID != 0 && in.SalesContactID != old.SalesContactID {
 			if actor.Role != RoleAdmin {
-				return forbidden("only an administrator can reassign a client")
+				return s.c.refuse(actor, EntityClient, ActionUpdate, id, "only an administrator can reassign a client")
 			}
 			if _, err := salesContact(ctx, q, in.SalesContactID); err != nil {
 				return err
@@ -253,7 +253,7 @@ func (s *ClientService) Delete(ctx context.Context, sess Session, id int64, vers
 		if err != nil {
 			return err
 		}
-		if err := s.c.permit(actor, EntityClient, ActionDelete, c.SalesContactID); err != nil {
+		if err := s.c.permit(actor, EntityClient, ActionDelete, id, c.SalesContactID); err != nil {
 			return err
 		}
 		if c.Version != version {

@@ -23,17 +23,25 @@ var (
 )
 
 // Error is a failure a person can read. Field names the input it concerns,
-// when there is one, so a form can show the message beside it.
+// when there is one, so a form can show the message beside it. Cause, when
+// set, is the fault behind it (a driver's error): it is for the log and
+// Sentry, never for the screen.
 type Error struct {
 	Kind  error
 	Field string
 	Msg   string
+	Cause error
 }
 
 func (e *Error) Error() string { return e.Msg }
 
-// Unwrap lets errors.Is match the kind.
-func (e *Error) Unwrap() error { return e.Kind }
+// Unwrap lets errors.Is match the kind, and errors.As find the cause.
+func (e *Error) Unwrap() []error {
+	if e.Cause == nil {
+		return []error{e.Kind}
+	}
+	return []error{e.Kind, e.Cause}
+}
 
 func newError(kind error, field, format string, args ...any) *Error {
 	return &Error{Kind: kind, Field: field, Msg: fmt.Sprintf(format, args...)}
@@ -50,6 +58,16 @@ func forbidden(format string, args ...any) *Error {
 // NewError builds an Error; the store uses it to map driver errors once.
 func NewError(kind error, field, msg string) *Error {
 	return &Error{Kind: kind, Field: field, Msg: msg}
+}
+
+// Detail is err as the log should keep it: the sentence people saw followed
+// by the fault behind it, when there is one.
+func Detail(err error) string {
+	var e *Error
+	if errors.As(err, &e) && e.Cause != nil {
+		return e.Msg + ": " + e.Cause.Error()
+	}
+	return err.Error()
 }
 
 // FieldOf returns the input field an error concerns, or "".

@@ -208,12 +208,12 @@ func (s *EventService) Create(ctx context.Context, sess Session, in EventInput) 
 		if err != nil {
 			return err
 		}
-		if err := s.c.permit(actor, EntityEvent, ActionCreate, k.SalesContactID); err != nil {
+		if err := s.c.permit(actor, EntityEvent, ActionCreate, 0, k.SalesContactID); err != nil {
 			return err
 		}
 		if e.SupportContactID != nil {
 			if !mayAssignSupport(actor) {
-				return forbidden("only management assigns the support contact")
+				return s.c.refuse(actor, EntityEvent, ActionCreate, 0, "only management assigns the support contact")
 			}
 			if err := supportContact(ctx, q, *e.SupportContactID); err != nil {
 				return err
@@ -276,7 +276,7 @@ func (s *EventService) Update(ctx context.Context, sess Session, id int64, versi
 		if err != nil {
 			return err
 		}
-		if err := s.c.permit(actor, EntityEvent, ActionUpdate, derefID(old.SupportContactID)); err != nil {
+		if err := s.c.permit(actor, EntityEvent, ActionUpdate, id, derefID(old.SupportContactID)); err != nil {
 			return err
 		}
 		prior, err := priorChange(ctx, q, actor, EntityEvent, id, ActionUpdate, in.RequestKey)
@@ -296,11 +296,11 @@ func (s *EventService) Update(ctx context.Context, sess Session, id int64, versi
 		if !mayAssignSupport(actor) {
 			switch {
 			case derefID(e.SupportContactID) != derefID(old.SupportContactID):
-				return forbidden("only management assigns the support contact")
+				return s.c.refuse(actor, EntityEvent, ActionUpdate, id, "only management assigns the support contact")
 			case e.ContractID != old.ContractID:
-				return forbidden("you cannot move an event to another contract")
+				return s.c.refuse(actor, EntityEvent, ActionUpdate, id, "you cannot move an event to another contract")
 			case e.Name != old.Name:
-				return forbidden("you can change the dates, location, attendees and notes of this event, not its name")
+				return s.c.refuse(actor, EntityEvent, ActionUpdate, id, "you can change the dates, location, attendees and notes of this event, not its name")
 			}
 		}
 		if e.ContractID != old.ContractID {

@@ -25,7 +25,27 @@ func SearchText(parts ...string) string {
 	return Fold(strings.Join(parts, " "))
 }
 
-// SearchTerms splits a search into folded, space-separated terms.
+// SearchTerms splits a search into folded, space-separated terms. Control
+// and bidi characters, which no stored text holds, separate terms like
+// spaces: a search pasted with a NUL or an escape still searches.
 func SearchTerms(search string) []string {
+	search = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || IsBidiControl(r) {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(search, " "))
 	return strings.Fields(Fold(search))
+}
+
+// IsBidiControl reports whether r changes the direction of the text around
+// it (the embeddings, overrides and isolates, the marks LRM, RLM and ALM).
+// Such a character makes a terminal draw the text after it out of order, so
+// that what is shown is not what is stored.
+func IsBidiControl(r rune) bool {
+	switch {
+	case r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
+		return true
+	}
+	return r == '\u200e' || r == '\u200f' || r == '\u061c'
 }

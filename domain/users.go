@@ -119,15 +119,21 @@ func (s *UserService) AssignableRoles(actor User) []Role {
 }
 
 // CanManage says whether actor may edit, deactivate, reset or delete target,
-// and why not.
+// and why not. The screens ask it to choose the keys they offer, so it logs
+// nothing; the services log what they refuse.
 func (s *UserService) CanManage(actor, target User, action Action) error {
-	if err := s.c.permit(actor, EntityUser, action, target.ID); err != nil {
+	if err := s.c.scopeCheck(actor, EntityUser, action, target.ID); err != nil {
 		return err
 	}
 	if target.Role == RoleAdmin && actor.Role != RoleAdmin {
 		return forbidden("only an administrator can %s an administrator", action)
 	}
 	return nil
+}
+
+// mayManage is CanManage for a service about to act: a refusal is logged.
+func (s *UserService) mayManage(actor, target User, action Action) error {
+	return s.c.logRefused(actor, EntityUser, action, target.ID, s.CanManage(actor, target, action))
 }
 
 // Create adds a user.
@@ -141,7 +147,7 @@ func (s *UserService) Create(ctx context.Context, sess Session, in NewUser) (Use
 			return err
 		}
 		if in.Role == RoleAdmin && actor.Role != RoleAdmin {
-			return forbidden("only an administrator can create an administrator")
+			return s.c.refuse(actor, EntityUser, ActionCreate, 0, "only an administrator can create an administrator")
 		}
 		if created, replay, err = replayed(ctx, q, actor, EntityUser, in.RequestKey, q.User, func(u User) bool {
 			return s.c.madeFrom(u, in)
@@ -240,6 +246,18 @@ func (s *UserService) Update(ctx context.Context, sess Session, id int64, versio
 		if err != nil {
 			return err
 		}
+		if in.Role != RoleAdmin || !in.Active {
+			// A demotion or a deactivation may need the last-admin rule,
+			// which locks every active admin in id order. Taking those
+			// locks before the target's own keeps one order for all: two
+			// admins demoting each other would otherwise each hold the
+			// other's row and wait for their own.
+			if peek, err := q.User(ctx, id); err == nil && peek.Role == RoleAdmin && peek.Active {
+				if _, err := q.CountActiveAdmins(ctx); err != nil {
+					return err
+				}
+			}
+		}
 		// Held until commit: no client or event is handed to them meanwhile.
 		if err := q.Lock(ctx, EntityUser, id); err != nil {
 			return err
@@ -255,7 +273,7 @@ func (s *UserService) Update(ctx context.Context, sess Session, id int64, versio
 		if prior == nil && u.Version != version {
 			return conflict(EntityUser)
 		}
-		if err := s.CanManage(actor, u, ActionUpdate); err != nil {
+		if err := s.mayManage(actor, u, ActionUpdate); err != nil {
 			return err
 		}
 		next := u
@@ -279,16 +297,16 @@ func (s *UserService) Update(ctx context.Context, sess Session, id int64, versio
 		}
 		next.Role, next.Active = in.Role, in.Active
 		if next.Role == RoleAdmin && u.Role != RoleAdmin && actor.Role != RoleAdmin {
-			return forbidden("only an administrator can grant the admin role")
+			return s.c.refuse(actor, EntityUser, ActionUpdate, id, "only an administrator can grant the admin role")
 		}
 		if u.ID == actor.ID && !next.Active {
-			return forbidden("you cannot deactivate yourself")
+			return s.c.refuse(actor, EntityUser, ActionUpdate, id, "you cannot deactivate yourself")
 		}
 		if u.ID == actor.ID && next.Role != u.Role {
-			return forbidden("you cannot change your own role")
+			return s.c.refuse(actor, EntityUser, ActionUpdate, id, "you cannot change your own role")
 		}
 		if u.Role == RoleAdmin && u.Active && (next.Role != RoleAdmin || !next.Active) {
-			if err := lastAdminGuard(ctx, q, "demote or deactivate"); err != nil {
+			if err := s.c.lastAdminGuard(ctx, q, actor, ActionUpdate, id, "demote or deactivate"); err != nil {
 				return err
 			}
 		}
@@ -345,14 +363,15 @@ func notStillResponsible(ctx context.Context, q Queries, u User) error {
 	return nil
 }
 
-// lastAdminGuard refuses to remove the last active administrator.
-func lastAdminGuard(ctx context.Context, q Queries, what string) error {
+// lastAdminGuard refuses actor's action on admin id when it would remove
+// the last active administrator.
+func (c *core) lastAdminGuard(ctx context.Context, q Queries, actor User, action Action, id int64, what string) error {
 	n, err := q.CountActiveAdmins(ctx)
 	if err != nil {
 		return err
 	}
 	if n <= 1 {
-		return forbidden("you cannot %s the last active administrator", what)
+		return c.refuse(actor, EntityUser, action, id, "you cannot %s the last active administrator", what)
 	}
 	return nil
 }
@@ -374,13 +393,13 @@ func (s *UserService) ResetPassword(ctx context.Context, sess Session, id int64,
 			return err
 		}
 		if id == actor.ID {
-			return forbidden("change your own password with your current one instead")
+			return s.c.refuse(actor, EntityUser, ActionUpdate, id, "change your own password with your current one instead")
 		}
 		u, err = q.User(ctx, id)
 		if err != nil {
 			return err
 		}
-		if err := s.CanManage(actor, u, ActionUpdate); err != nil {
+		if err := s.mayManage(actor, u, ActionUpdate); err != nil {
 			return err
 		}
 		prior, err := priorChange(ctx, q, actor, EntityUser, id, ActionUpdate, requestKey)
@@ -410,7 +429,7 @@ func (s *UserService) Delete(ctx context.Context, sess Session, id int64, versio
 			return err
 		}
 		if id == actor.ID {
-			return forbidden("you cannot delete yourself")
+			return s.c.refuse(actor, EntityUser, ActionDelete, id, "you cannot delete yourself")
 		}
 		if prior, err := priorChange(ctx, q, actor, EntityUser, id, ActionDelete, requestKey); prior != nil || err != nil {
 			return err
@@ -422,11 +441,11 @@ func (s *UserService) Delete(ctx context.Context, sess Session, id int64, versio
 		if u.Version != version {
 			return conflict(EntityUser)
 		}
-		if err := s.CanManage(actor, u, ActionDelete); err != nil {
+		if err := s.mayManage(actor, u, ActionDelete); err != nil {
 			return err
 		}
 		if u.Role == RoleAdmin && u.Active {
-			if err := lastAdminGuard(ctx, q, "delete"); err != nil {
+			if err := s.c.lastAdminGuard(ctx, q, actor, ActionDelete, id, "delete"); err != nil {
 				return err
 			}
 		}

@@ -37,18 +37,16 @@ var (
 	employeeNumberRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$`)
 )
 
-// cleanText trims s and refuses control characters (newlines and tabs only
-// when multiline) and text longer than max characters.
+// cleanText trims spaces around s and refuses control characters (newlines
+// and tabs only when multiline), bidi controls and text longer than max
+// characters. Characters are refused, never dropped: a line break or an
+// escape at the end of a pasted name is checked before the trim, so what is
+// saved is what was typed.
 func cleanText(field, label, s string, min, max int, multiline bool) (string, error) {
+	if err := plainText(field, label, s, multiline); err != nil {
+		return "", err
+	}
 	s = strings.TrimSpace(s)
-	if !utf8.ValidString(s) {
-		return "", invalid(field, "%s is not valid text", label)
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t')) {
-			return "", invalid(field, "%s contains a control character", label)
-		}
-	}
 	if !multiline {
 		// "Éloïse   Roux" is "Éloïse Roux": runs of spaces are a typing slip.
 		s = strings.Join(strings.Fields(s), " ")
@@ -64,6 +62,26 @@ func cleanText(field, label, s string, min, max int, multiline bool) (string, er
 		return "", invalid(field, "%s must be at most %d characters (it has %d)", label, max, n)
 	}
 	return s, nil
+}
+
+// plainText refuses what no text field holds: invalid UTF-8, control
+// characters (but tabs and newlines when multiline) and bidi controls, which
+// make a terminal draw the text after them in another order than it is
+// stored. Each message names the field and says what to do.
+func plainText(field, label, s string, multiline bool) error {
+	if !utf8.ValidString(s) {
+		return invalid(field, "%s is not valid text; type it again", label)
+	}
+	for _, r := range s {
+		switch {
+		case multiline && (r == '\n' || r == '\t'):
+		case IsBidiControl(r):
+			return invalid(field, "%s contains a character that reverses the text direction (%U); remove it", label, r)
+		case unicode.IsControl(r):
+			return invalid(field, "%s contains a control character (%U); remove it", label, r)
+		}
+	}
+	return nil
 }
 
 // ValidateName checks a person's, company's or event's name.
@@ -141,6 +159,9 @@ func PhoneForms(e164 string) []string {
 
 // NormalizeUsername validates a username and returns it lowercased.
 func NormalizeUsername(s string) (string, error) {
+	if err := plainText("username", "username", s, false); err != nil {
+		return "", err
+	}
 	u := strings.ToLower(strings.TrimSpace(s))
 	if u == "" {
 		return "", invalid("username", "username is required")
@@ -153,6 +174,9 @@ func NormalizeUsername(s string) (string, error) {
 
 // ValidateEmployeeNumber checks an employee number; empty means "assign one".
 func ValidateEmployeeNumber(s string) (string, error) {
+	if err := plainText("employee_number", "employee number", s, false); err != nil {
+		return "", err
+	}
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return "", nil

@@ -142,3 +142,47 @@ func TestPhoneForms(t *testing.T) {
 		t.Fatalf("PhoneForms = %s", got)
 	}
 }
+
+// Control and bidi characters are refused with a sentence naming the field,
+// wherever they stand (a pasted line break at the end is not trimmed away);
+// the notes keep their tabs and line breaks.
+func TestTextRefusesControlAndBidiCharacters(t *testing.T) {
+	checks := []struct {
+		label string
+		check func(string) error
+	}{
+		{"full name", func(s string) error { _, err := ValidateName("full_name", "full name", s, true); return err }},
+		{"company name", func(s string) error { _, err := ValidateName("company_name", "company name", s, false); return err }},
+		{"location", func(s string) error {
+			_, err := cleanText("location", "location", s, 1, MaxLocationLen, false)
+			return err
+		}},
+		{"notes", func(s string) error { _, err := cleanText("notes", "notes", s, 0, MaxNotesLen, true); return err }},
+		{"username", func(s string) error { _, err := NormalizeUsername(s); return err }},
+		{"employee number", func(s string) error { _, err := ValidateEmployeeNumber(s); return err }},
+		{"email", func(s string) error { _, err := NormalizeEmail(s); return err }},
+		{"phone", func(s string) error { _, err := NormalizePhone(s); return err }},
+	}
+	for _, c := range checks {
+		base := "abc123"
+		if c.label == "email" {
+			base = "abc@example.com"
+		}
+		if c.label == "phone" {
+			base = "0612345678"
+		}
+		for _, in := range []string{base + "\x1b[8m", base + "\n", "\t" + base, base + "\r", base + "\x00", base + "\u0085",
+			base + "\u202e", "\u2066" + base, base + "\u200f", base + "\u061c"} {
+			if c.label == "notes" && (strings.HasSuffix(in, "\n") || strings.HasPrefix(in, "\t")) {
+				continue
+			}
+			err := c.check(in)
+			if !errors.Is(err, ErrInvalid) || !strings.HasPrefix(err.Error(), c.label+" contains") || !strings.HasSuffix(err.Error(), "remove it") {
+				t.Errorf("%s %q: got %v, want a sentence naming the field", c.label, in, err)
+			}
+		}
+	}
+	if got, err := cleanText("notes", "notes", "bring\tchairs\nand tables\n", 0, MaxNotesLen, true); err != nil || got != "bring\tchairs\nand tables" {
+		t.Errorf("notes with tabs and line breaks: %q, %v", got, err)
+	}
+}

@@ -102,7 +102,7 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 // dataSource picks the driver for rawURL and the DSN to give it.
 func dataSource(rawURL string) (driver, dsn string, err error) {
 	if strings.HasPrefix(rawURL, "postgres://") || strings.HasPrefix(rawURL, "postgresql://") {
-		return string(Postgres), rawURL, nil
+		return string(Postgres), withTimeouts(rawURL), nil
 	}
 	params := strings.Join(sqliteParams, "&")
 	switch {
@@ -139,6 +139,33 @@ func dataSource(rawURL string) (driver, dsn string, err error) {
 func sqliteBase(dsn string) string {
 	params := strings.Join(sqliteParams, "&")
 	return strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(dsn, params), "&"), "?")
+}
+
+// postgresTimeouts bound every statement and every wait for a lock on each
+// connection the pool opens, unless the URL sets its own: a query stuck
+// behind a long lock, or on a plan gone wrong, ends with "the database is
+// busy" instead of holding the screen and a connection for ever.
+var postgresTimeouts = [][2]string{
+	{"statement_timeout", "30000"}, // milliseconds
+	{"lock_timeout", "10000"},
+}
+
+// withTimeouts adds postgresTimeouts to a PostgreSQL URL as run-time
+// parameters, which the driver sends when each connection starts.
+func withTimeouts(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		// Open reports the bad URL when it connects.
+		return rawURL
+	}
+	params := u.Query()
+	for _, p := range postgresTimeouts {
+		if !params.Has(p[0]) {
+			params.Set(p[0], p[1])
+		}
+	}
+	u.RawQuery = params.Encode()
+	return u.String()
 }
 
 // unreachable builds the one-line error Open returns when the database does
@@ -182,9 +209,9 @@ func (db *DB) SQL() *sqlx.DB { return db.db }
 // Close closes every connection of the pool.
 func (db *DB) Close() error { return db.db.Close() }
 
-// InTx runs fn in one transaction, committed when fn returns nil and rolled
+// inTx runs fn in one transaction, committed when fn returns nil and rolled
 // back otherwise (and when fn panics).
-func (db *DB) InTx(ctx context.Context, fn func(q domain.Queries) error) (err error) {
+func (db *DB) inTx(ctx context.Context, fn func(q domain.Queries) error) (err error) {
 	tx, err := db.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return db.lost(wrap("begin transaction", err))

@@ -73,10 +73,35 @@ func mapPostgres(pe *pq.Error, err error) error {
 		return invalid(pe.Column)
 	case code == "22001":
 		return domain.NewError(domain.ErrInvalid, pe.Column, "a value is too long")
+	case code == "22021", code == "22P05":
+		// A NUL or a character the database's encoding lacks.
+		return domain.NewError(domain.ErrInvalid, pe.Column, "a value holds a character the database cannot store; remove it and save again")
+	case code == "40P01", code == "40001":
+		// Retried by InTx first; what remains after the last attempt.
+		return busy(err)
+	case code == "55P03":
+		return busy(err)
+	case code == "57014" && strings.Contains(pe.Message, "statement timeout"):
+		return domain.NewError(domain.ErrUnavailable, "", "the database is busy and did not answer in time; try again in a moment")
 	case strings.HasPrefix(code, "08"), code == "57P01", code == "57P02", code == "57P03", code == "53300":
 		return unavailable(err)
 	}
 	return err
+}
+
+// retryable reports whether err ended a transaction that may succeed when
+// run again: a deadlock, or a serialization failure.
+func retryable(err error) bool {
+	var pe *pq.Error
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
+}
+
+// busy says that the database could not do the change now because other
+// changes held what it needed.
+func busy(err error) error {
+	e := domain.NewError(domain.ErrUnavailable, "", "the database is busy; try again in a moment")
+	e.Cause = err
+	return e
 }
 
 // sqliteColumn finds "table.column" in SQLite's constraint messages, such as
@@ -116,7 +141,7 @@ func mapSQLite(se *sqlite.Error, err error) error {
 	}
 	switch se.Code() & 0xff {
 	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-		return domain.NewError(domain.ErrUnavailable, "", "the database is busy; try again")
+		return busy(err)
 	case sqlite3.SQLITE_CONSTRAINT:
 		return invalid(field)
 	}
@@ -180,10 +205,12 @@ func invalid(field string) error {
 	return domain.NewError(domain.ErrInvalid, field, label(field)+" is not valid")
 }
 
-// unavailable says that the database cannot be reached.
+// unavailable says that the database cannot be reached. The driver's reason
+// ("driver: bad connection") goes to the log only.
 func unavailable(err error) error {
-	reason := strings.Join(strings.Fields(err.Error()), " ")
-	return domain.NewError(domain.ErrUnavailable, "", "the database cannot be reached: "+reason)
+	e := domain.NewError(domain.ErrUnavailable, "", "the database cannot be reached; check the connection and try again")
+	e.Cause = err
+	return e
 }
 
 // notFound says that entity id does not exist.

@@ -30,3 +30,6 @@ func (db *DB) MigrateFS(ctx context.Context, fsys fs.FS) ([]Migration, error) {
 
 // MigrationsFS is the embedded migrations of dialect.
 func MigrationsFS(dialect Dialect) fs.FS { return migrationsFS(dialect) }
+
+// Wrap is wrap, for tests that make a driver fail on purpose.
+func Wrap(op string, err error) error { return wrap(op, err) }

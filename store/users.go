@@ -114,10 +114,12 @@ func (q queries) CountUsers(ctx context.Context, uq domain.UserQuery) (int, erro
 // last one is never demoted, disabled or deleted.
 func (q queries) CountActiveAdmins(ctx context.Context) (int, error) {
 	// The rows are locked on PostgreSQL, so that two admins removing each
-	// other at once cannot both see the other one still there. SQLite runs
-	// one writing transaction at a time already.
+	// other at once cannot both see the other one still there; always in id
+	// order, so that two transactions locking them never wait for each
+	// other in a circle. SQLite runs one writing transaction at a time
+	// already.
 	var ids []int64
-	err := q.selectRows(ctx, &ids, `SELECT id FROM users WHERE role = ? AND active = ?`+q.forUpdate(),
+	err := q.selectRows(ctx, &ids, `SELECT id FROM users WHERE role = ? AND active = ? ORDER BY id`+q.forUpdate(),
 		string(domain.RoleAdmin), true)
 	if err != nil {
 		return 0, wrap("count active admins", err)

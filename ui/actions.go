@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -52,7 +51,7 @@ func applies(a act, spec *entitySpec) bool {
 	return true // P, your own password, works from every tab
 }
 
-var errNoRow = errors.New("no row selected")
+var errNoRow = domain.NewError(domain.ErrNotFound, "", "no row selected; move to one first")
 
 // permit says whether the signed-in user may do a on item (nil: no row),
 // and if not, why. The domain checks again on save; this only decides what
@@ -75,7 +74,7 @@ func (m *mainModel) permit(a act, spec *entitySpec, item any) error {
 			return err
 		}
 		if k, ok := item.(domain.Contract); ok && k.AmountDue == 0 {
-			return errors.New("this contract is fully paid")
+			return domain.NewError(domain.ErrInvalid, "", "this contract is fully paid")
 		}
 		return nil
 	}
@@ -92,9 +91,9 @@ func (m *mainModel) permit(a act, spec *entitySpec, item any) error {
 	if u, ok := item.(domain.User); ok {
 		switch {
 		case a == actDelete && u.ID == sh.user.ID:
-			return errors.New("you cannot delete yourself")
+			return domain.NewError(domain.ErrForbidden, "", "you cannot delete yourself")
 		case a == actReset && u.ID == sh.user.ID:
-			return errors.New("use P to change your own password")
+			return domain.NewError(domain.ErrForbidden, "", "use P to change your own password")
 		}
 		return sh.app.Users.CanManage(sh.user, u, action)
 	}

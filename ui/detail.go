@@ -87,6 +87,10 @@ func (v *detailModel) selectedRelated() (related, bool) {
 // SetSize gives the view its area.
 func (v *detailModel) SetSize(w, h int) { v.width, v.height = w, h }
 
+// multilineFields are the detail fields whose line breaks are their
+// writer's; in any other a line break shows as ␊.
+var multilineFields = map[string]bool{"notes": true}
+
 // View renders the fields, then the related records, scrolled so the
 // selected one shows.
 func (v *detailModel) View() string {
@@ -98,10 +102,14 @@ func (v *detailModel) View() string {
 		return st.errorText.Render(errText(v.err)) + "\n" + st.dim.Render("esc to go back")
 	}
 	var lines []string
-	lines = append(lines, st.title.Render(truncate(v.d.title, v.width)))
+	lines = append(lines, st.title.Render(truncate(safeText(v.d.title), v.width)))
 	for _, f := range v.d.fields {
+		value := safeText(f.value)
+		if multilineFields[f.label] {
+			value = safeLines(f.value)
+		}
 		// A value of several lines (notes) continues under its first line.
-		for i, part := range strings.Split(f.value, "\n") {
+		for i, part := range strings.Split(value, "\n") {
 			label := strings.Repeat(" ", 14)
 			if i == 0 {
 				label = st.label.Render(fmt.Sprintf("%-14s", f.label))
@@ -116,7 +124,7 @@ func (v *detailModel) View() string {
 			group = r.group
 			lines = append(lines, "", st.header.Render(group))
 		}
-		text := truncate(r.label, v.width-2)
+		text := truncate(safeText(r.label), v.width-2)
 		if i == v.cursor {
 			selLine = len(lines)
 			lines = append(lines, st.selected.Render("› "+text))

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -74,6 +75,7 @@ type formModel struct {
 	form    *huh.Form
 
 	topErr    string
+	refused   string // why the last paste was refused; cleared by the next key
 	note      string
 	fieldErrs map[string]string
 	busy      bool
@@ -263,6 +265,19 @@ func (f *formModel) Update(msg tea.Msg) tea.Cmd {
 // step hands msg to huh, applies at once the field moves it asks for, and
 // submits when the form is complete.
 func (f *formModel) step(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.PasteMsg:
+		// The text input would drop these characters without a word, and
+		// save what is left as if it were what was pasted.
+		if why := refusedPaste(msg.Content); why != "" {
+			f.refused = "nothing was pasted: " + fieldLabel(f.form.GetFocusedField().GetKey()) +
+				" cannot take " + why + "; remove it and paste again"
+			return nil
+		}
+		f.refused = ""
+	case tea.KeyPressMsg:
+		f.refused = ""
+	}
 	m, cmd := f.form.Update(msg)
 	if hf, ok := m.(*huh.Form); ok {
 		f.form = hf
@@ -405,7 +420,7 @@ func (f *formModel) saved(msg formSavedMsg) tea.Cmd {
 func (f *formModel) View() string {
 	st := f.sh.styles
 	var b strings.Builder
-	b.WriteString(st.title.Render(f.title))
+	b.WriteString(st.title.Render(safeText(f.title)))
 	b.WriteByte('\n')
 	switch {
 	case f.busy && f.cancelling:
@@ -414,6 +429,8 @@ func (f *formModel) View() string {
 		b.WriteString(st.dim.Render("saving… esc cancels"))
 	case f.asking:
 		b.WriteString(st.errorText.Render("Discard changes?") + " y discard · n keep editing (default)")
+	case f.refused != "":
+		b.WriteString(st.errorText.Render(wrapLines("✗ "+f.refused, f.width, messageLines)))
 	case len(f.form.Errors()) > 0:
 		b.WriteString(st.errorText.Render(wrapLines("✗ "+f.form.Errors()[0].Error(), f.width, messageLines)))
 	case f.topErr != "":
@@ -424,6 +441,40 @@ func (f *formModel) View() string {
 	b.WriteByte('\n')
 	b.WriteString(f.form.View())
 	return b.String()
+}
+
+// refusedPaste says what pasted text holds that no field takes: control
+// characters other than tab and line breaks (which an input turns into
+// spaces and the notes keep), or bidi controls; "" when nothing.
+func refusedPaste(s string) string {
+	for _, r := range s {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+		case domain.IsBidiControl(r):
+			return "a character that reverses the text direction"
+		case unicode.IsControl(r):
+			return "a control character (such as an escape)"
+		}
+	}
+	return ""
+}
+
+// fieldLabels name the fields whose key does not read well.
+var fieldLabels = map[string]string{
+	"contract_find": "find a contract", "client_find": "find a client",
+	"start_at": "start", "end_at": "end", "sales_contact_id": "sales contact",
+	"support_contact_id": "support contact", "contract_id": "contract", "client_id": "client",
+}
+
+// fieldLabel is the name of the field with key, as people read it.
+func fieldLabel(key string) string {
+	if l, ok := fieldLabels[key]; ok {
+		return l
+	}
+	if key == "" {
+		return "this field"
+	}
+	return strings.ReplaceAll(key, "_", " ")
 }
 
 // messageLines is how many lines a form's message may take above it.

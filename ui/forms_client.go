@@ -51,7 +51,7 @@ func clientForm(sh *shared, item any) formLoader {
 
 func (c *clientContent) load(k domain.Client) {
 	c.id, c.version = k.ID, k.Version
-	c.orig = clientValues{k.FullName, k.Email, domain.FormatPhone(k.Phone), k.CompanyName, k.SalesContactID}
+	c.orig = clientValues{safeText(k.FullName), safeText(k.Email), safeText(domain.FormatPhone(k.Phone)), safeText(k.CompanyName), k.SalesContactID}
 }
 
 func (c *clientContent) fields(f *formModel) []huh.Field {
@@ -78,7 +78,7 @@ func (c *clientContent) fields(f *formModel) []huh.Field {
 	if c.sales != nil {
 		opts := make([]huh.Option[int64], 0, len(c.sales))
 		for _, u := range c.sales {
-			opts = append(opts, huh.NewOption(u.FullName+" ("+u.Username+")", u.ID))
+			opts = append(opts, huh.NewOption(safeText(u.FullName+" ("+u.Username+")"), u.ID))
 		}
 		if c.v.salesID == 0 && len(opts) > 0 {
 			c.v.salesID = opts[0].Value
@@ -112,9 +112,9 @@ func (c *clientContent) refetch(ctx context.Context, app *domain.App, sess domai
 func (c *clientContent) merge(fresh any) {
 	k := fresh.(domain.Client)
 	c.version = k.Version
-	mergeField(&c.v.fullName, &c.orig.fullName, k.FullName)
-	mergeField(&c.v.email, &c.orig.email, k.Email)
-	mergeField(&c.v.phone, &c.orig.phone, domain.FormatPhone(k.Phone))
-	mergeField(&c.v.company, &c.orig.company, k.CompanyName)
+	mergeField(&c.v.fullName, &c.orig.fullName, safeText(k.FullName))
+	mergeField(&c.v.email, &c.orig.email, safeText(k.Email))
+	mergeField(&c.v.phone, &c.orig.phone, safeText(domain.FormatPhone(k.Phone)))
+	mergeField(&c.v.company, &c.orig.company, safeText(k.CompanyName))
 	mergeField(&c.v.salesID, &c.orig.salesID, k.SalesContactID)
 }

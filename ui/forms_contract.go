@@ -38,12 +38,12 @@ const searchPickerLimit = 50
 // while the tab shows one client's contracts, that client. The picker finds
 // the others in the database as the user types.
 func contractForm(sh *shared, item any, clientID int64) formLoader {
-	app := sh.app
+	app, fail := sh.app, sh.failer()
 	return func(ctx context.Context, sess domain.Session) (formContent, error) {
 		c := &contractContent{key: requestKey()}
 		c.pick = &searchPicker{key: "client_id", find: &c.v.find, value: &c.v.clientID,
 			search: func(ctx context.Context, sess domain.Session, find string) []huh.Option[int64] {
-				return c.clientOptions(ctx, app, sess, find)
+				return c.clientOptions(ctx, app, sess, find, fail)
 			}}
 		if item != nil {
 			d, err := app.Contracts.Get(ctx, sess, item.(domain.Contract).ID)
@@ -90,12 +90,12 @@ func (c *contractContent) picker() *searchPicker { return c.pick }
 
 // clientOptions asks the database for the clients matching the find text,
 // the contract's or the tab's client first. It runs in a command.
-func (c *contractContent) clientOptions(ctx context.Context, app *domain.App, sess domain.Session, find string) []huh.Option[int64] {
+func (c *contractContent) clientOptions(ctx context.Context, app *domain.App, sess domain.Session, find string, fail func(error) string) []huh.Option[int64] {
 	label := func(cl domain.Client) string {
 		if cl.CompanyName != "" {
-			return cl.FullName + " · " + cl.CompanyName
+			return safeText(cl.FullName + " · " + cl.CompanyName)
 		}
-		return cl.FullName
+		return safeText(cl.FullName)
 	}
 	var opts []huh.Option[int64]
 	for _, cl := range c.clients { // the contract's or the tab's client
@@ -103,7 +103,7 @@ func (c *contractContent) clientOptions(ctx context.Context, app *domain.App, se
 	}
 	p, err := app.Clients.List(ctx, sess, domain.ClientQuery{PageQuery: domain.PageQuery{Search: find, Sort: "full_name", Limit: searchPickerLimit}})
 	if err != nil {
-		return append(opts, huh.NewOption("("+errText(err)+")", int64(0)))
+		return append(opts, huh.NewOption("("+fail(err)+")", int64(0)))
 	}
 	for _, cl := range p.Items {
 		if !containsClient(c.clients, cl.ID) {

@@ -45,7 +45,7 @@ type eventContent struct {
 // A new event made while the tab shows one contract's events is for that
 // contract, which the picker then offers if it may.
 func eventForm(sh *shared, item any, contractID int64) formLoader {
-	app, loc, role, actor := sh.app, sh.loc, sh.user.Role, sh.user
+	app, loc, role, actor, fail := sh.app, sh.loc, sh.user.Role, sh.user, sh.failer()
 	assigns := role == domain.RoleManagement || role == domain.RoleAdmin
 	return func(ctx context.Context, sess domain.Session) (formContent, error) {
 		// Management edits events but creates none: it may not search the
@@ -55,7 +55,7 @@ func eventForm(sh *shared, item any, contractID int64) formLoader {
 		if c.searches {
 			c.pick = &searchPicker{key: "contract_id", find: &c.v.find, value: &c.v.contractID,
 				search: func(ctx context.Context, sess domain.Session, find string) []huh.Option[int64] {
-					return c.contractOptions(ctx, app, sess, find)
+					return c.contractOptions(ctx, app, sess, find, fail)
 				}}
 		}
 		if item != nil {
@@ -96,18 +96,18 @@ func (c *eventContent) load(e domain.Event) {
 		support = *e.SupportContactID
 	}
 	c.orig = eventValues{
-		contractID: e.ContractID, name: e.Name,
+		contractID: e.ContractID, name: safeText(e.Name),
 		start: formatTime(e.StartAt, c.loc), end: formatTime(e.EndAt, c.loc),
-		location: e.Location, attendees: strconv.Itoa(e.Attendees), notes: e.Notes, supportID: support,
+		location: safeText(e.Location), attendees: strconv.Itoa(e.Attendees), notes: safeLines(e.Notes), supportID: support,
 	}
 }
 
 func (c *eventContent) fields(f *formModel) []huh.Field {
 	var fs []huh.Field
 	if c.limited {
-		fs = append(fs, huh.NewNote().Title(c.event.Name).
-			Description("client: "+c.event.ClientName+" · contract #"+itoa(c.event.ContractID)+
-				" · support: "+orDash(c.event.SupportContactName)+"\nyou can change dates, location, attendees and notes"))
+		fs = append(fs, huh.NewNote().Title(safeText(c.event.Name)).
+			Description("client: "+safeText(c.event.ClientName)+" · contract #"+itoa(c.event.ContractID)+
+				" · support: "+safeText(orDash(c.event.SupportContactName))+"\nyou can change dates, location, attendees and notes"))
 	} else {
 		if c.searches {
 			fs = append(fs, huh.NewInput().Key("contract_find").Title("Find a contract").
@@ -163,7 +163,7 @@ func (c *eventContent) fields(f *formModel) []huh.Field {
 	if c.support != nil {
 		opts := []huh.Option[int64]{huh.NewOption("— nobody yet", int64(0))}
 		for _, u := range c.support {
-			opts = append(opts, huh.NewOption(u.FullName+" ("+u.Username+")", u.ID))
+			opts = append(opts, huh.NewOption(safeText(u.FullName+" ("+u.Username+")"), u.ID))
 		}
 		fs = append(fs, huh.NewSelect[int64]().Key("support_contact_id").Title("Support contact").
 			Description(f.fieldNote("support_contact_id")).
@@ -253,7 +253,7 @@ func (c *eventContent) merge(fresh any) {
 func contractOptions(ks []domain.Contract) []huh.Option[int64] {
 	opts := make([]huh.Option[int64], 0, len(ks))
 	for _, k := range ks {
-		opts = append(opts, huh.NewOption("#"+itoa(k.ID)+" "+k.ClientName+" · "+domain.FormatAmount(k.TotalAmount), k.ID))
+		opts = append(opts, huh.NewOption("#"+itoa(k.ID)+" "+safeText(k.ClientName)+" · "+domain.FormatAmount(k.TotalAmount), k.ID))
 	}
 	return opts
 }
@@ -263,11 +263,11 @@ func (c *eventContent) picker() *searchPicker { return c.pick }
 // contractOptions asks the database for the signed contracts the user may
 // create an event for whose client matches find, the event's or the tab's
 // contract first. It runs in a command.
-func (c *eventContent) contractOptions(ctx context.Context, app *domain.App, sess domain.Session, find string) []huh.Option[int64] {
+func (c *eventContent) contractOptions(ctx context.Context, app *domain.App, sess domain.Session, find string, fail func(error) string) []huh.Option[int64] {
 	ks := c.contract
 	found, err := app.Events.EventContracts(ctx, sess, find, searchPickerLimit)
 	if err != nil {
-		return append(contractOptions(ks), huh.NewOption("("+errText(err)+")", int64(0)))
+		return append(contractOptions(ks), huh.NewOption("("+fail(err)+")", int64(0)))
 	}
 	for _, k := range found {
 		if !containsContract(ks, k.ID) {

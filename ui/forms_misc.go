@@ -63,7 +63,7 @@ type paymentContent struct {
 
 func (c *paymentContent) fields(f *formModel) []huh.Field {
 	return []huh.Field{
-		huh.NewNote().Title("Contract #" + itoa(c.contract.ID) + " · " + c.contract.ClientName).
+		huh.NewNote().Title("Contract #" + itoa(c.contract.ID) + " · " + safeText(c.contract.ClientName)).
 			Description("due: " + domain.FormatAmount(c.contract.AmountDue)),
 		huh.NewInput().Key("payment").Title("Amount paid (€)").Value(&c.amount).
 			DescriptionFunc(amountNote(f.fieldNote("payment"), &c.amount, "e.g. 250,50"), &c.amount).

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/epicevents/epic-tui/domain"
 	"github.com/epicevents/epic-tui/store"
 	"github.com/epicevents/epic-tui/store/storetest"
@@ -236,4 +238,26 @@ func TestPayingAgainAfterALostAnswerPaysOnce(t *testing.T) {
 	if err != nil || d.Contract.AmountDue != 99000 {
 		t.Fatalf("due %d after paying 10.00 twice over a lost answer (%v), want 99000", d.Contract.AmountDue, err)
 	}
+}
+
+// A paste holding an escape or a bidi control is refused with a sentence
+// naming the field, instead of being saved without the characters the input
+// would drop; an ordinary paste goes in, and the message goes at the next key.
+func TestPasteWithControlCharactersIsRefused(t *testing.T) {
+	app := newApp(t)
+	f := newFixture(t, app)
+	h := signedInHarness(t, app, f.admin)
+	h.key("n")
+	h.mustSee("New client", "Full name")
+	h.send(tea.PasteMsg{Content: "Carla\x1b[8m Bruni"})
+	h.mustSee("nothing was pasted", "full name cannot take a control character")
+	h.mustNotSee("Carla")
+	h.key("x")
+	h.mustNotSee("nothing was pasted")
+	h.key("backspace")
+	h.send(tea.PasteMsg{Content: "Carla \u202eBruni"})
+	h.mustSee("nothing was pasted", "full name cannot take a character that reverses")
+	h.send(tea.PasteMsg{Content: "Carla Bruni"})
+	h.mustNotSee("nothing was pasted")
+	h.mustSee("Carla Bruni")
 }

@@ -46,7 +46,7 @@ func userForm(sh *shared, item any) formLoader {
 
 func (c *userContent) load(u domain.User) {
 	c.id, c.version = u.ID, u.Version
-	c.orig = userValues{u.EmployeeNumber, u.FullName, u.Username, u.Email, u.Role, u.Active}
+	c.orig = userValues{safeText(u.EmployeeNumber), safeText(u.FullName), safeText(u.Username), safeText(u.Email), u.Role, u.Active}
 }
 
 func (c *userContent) fields(f *formModel) []huh.Field {
@@ -128,10 +128,10 @@ func (c *userContent) refetch(ctx context.Context, app *domain.App, sess domain.
 func (c *userContent) merge(fresh any) {
 	u := fresh.(domain.User)
 	c.version = u.Version
-	mergeField(&c.v.employeeNumber, &c.orig.employeeNumber, u.EmployeeNumber)
-	mergeField(&c.v.fullName, &c.orig.fullName, u.FullName)
-	mergeField(&c.v.username, &c.orig.username, u.Username)
-	mergeField(&c.v.email, &c.orig.email, u.Email)
+	mergeField(&c.v.employeeNumber, &c.orig.employeeNumber, safeText(u.EmployeeNumber))
+	mergeField(&c.v.fullName, &c.orig.fullName, safeText(u.FullName))
+	mergeField(&c.v.username, &c.orig.username, safeText(u.Username))
+	mergeField(&c.v.email, &c.orig.email, safeText(u.Email))
 	mergeField(&c.v.role, &c.orig.role, u.Role)
 	mergeField(&c.v.active, &c.orig.active, u.Active)
 }

@@ -117,6 +117,10 @@ func (m *mainModel) Update(msg tea.Msg) tea.Cmd {
 		if errors.Is(msg.err, domain.ErrUnauthenticated) {
 			return m.fail(msg.err)
 		}
+		if msg.err != nil {
+			// The details show the sentence; the log keeps the fault.
+			m.sh.failure(msg.err)
+		}
 		return nil
 	case openFormMsg:
 		if msg.err != nil {

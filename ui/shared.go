@@ -50,6 +50,18 @@ func (sh *shared) failure(err error) string {
 	return errText(err)
 }
 
+// failer is failure for a command to call: it reports as the user signed in
+// when it was made, reading nothing of sh later.
+func (sh *shared) failer() func(error) string {
+	report, user := sh.report, sh.user
+	return func(err error) string {
+		if report != nil {
+			report(err, user)
+		}
+		return errText(err)
+	}
+}
+
 // canAny reports whether the signed-in role may do action on entity at all.
 func (sh *shared) canAny(entity domain.Entity, action domain.Action) bool {
 	return sh.app.CanAny(sh.user, entity, action)
@@ -61,8 +73,11 @@ func (sh *shared) permission(entity domain.Entity, action domain.Action, ownerID
 	return sh.app.Permission(sh.user, entity, action, ownerID)
 }
 
-// errText turns an error into the one sentence people see.
-func errText(err error) string {
+// errText turns an error into the one sentence people see. The sentence may
+// quote stored values (a name), so it is drawn through safeText.
+func errText(err error) string { return safeText(sentence(err)) }
+
+func sentence(err error) string {
 	var de *domain.Error
 	var te *domain.ThrottledError
 	switch {
@@ -75,8 +90,14 @@ func errText(err error) string {
 	case errors.Is(err, context.Canceled):
 		return "cancelled"
 	}
-	return err.Error()
+	// Any other error is a fault of the program or the database, in words
+	// meant for its developers (a driver's "pq: column … does not exist"):
+	// failure hands it to the log and Sentry, and people read what to do.
+	return unexpectedText
 }
+
+// unexpectedText is what people read for an error nobody foresaw.
+const unexpectedText = "something went wrong on our side and it was logged; try again, and tell your administrator if it keeps happening"
 
 // formatCount writes n with thin groups of three digits: 3 456.
 func formatCount(n int) string {

@@ -12,17 +12,17 @@ import (
 func (m *mainModel) statusView() string {
 	st := m.sh.styles
 	l := m.list()
-	parts := []string{m.sh.user.Username + " · " + m.sh.user.Role.Label()}
+	parts := []string{safeText(m.sh.user.Username) + " · " + m.sh.user.Role.Label()}
 	if d := m.detail(); d != nil {
 		parts = append(parts, strings.ToLower(d.spec.title)+" #"+strconv.FormatInt(d.id, 10))
 	} else {
 		parts = append(parts, l.position())
 	}
 	if s := l.query.page.Search; s != "" {
-		parts = append(parts, "search: "+strconv.Quote(s))
+		parts = append(parts, "search: "+safeText(strconv.Quote(s)))
 	}
 	if f := l.filterLabel(); f != "" {
-		parts = append(parts, "filter: "+f)
+		parts = append(parts, "filter: "+safeText(f))
 	}
 	line := st.status.Render(strings.Join(parts, " │ "))
 	if m.flash.text != "" {
@@ -31,7 +31,7 @@ func (m *mainModel) statusView() string {
 		if m.flash.isErr {
 			style, mark = st.errorText, "✗ "
 		}
-		flash := style.Render(mark + m.flash.text)
+		flash := style.Render(mark + safeText(m.flash.text))
 		line += " │ " + flash
 		if lipgloss.Width(line) > m.width {
 			// The message matters most right after an action: it takes the

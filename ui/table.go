@@ -176,7 +176,7 @@ func (t *table) view(st styles, sortKey string, desc bool) string {
 
 // cell fits s into exactly w cells, cut with an ellipsis when too long.
 func cell(s string, w int, right bool) string {
-	s = strings.ReplaceAll(s, "\n", " ")
+	s = safeText(s)
 	if lipgloss.Width(s) > w {
 		s = ansi.Truncate(s, w, "…")
 	}
