@@ -11,6 +11,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/epicevents/epic-tui/domain"
 )
@@ -118,7 +119,10 @@ func newModel(ctx context.Context, opts Options) *model {
 // the terminal restored and a *PanicError.
 func Run(ctx context.Context, opts Options) error {
 	g := &guard{inner: newModel(ctx, opts), onPanic: opts.OnPanic}
-	p := tea.NewProgram(g, tea.WithContext(ctx))
+	// lipgloss detected the terminal's colours when it loaded (in tmux that
+	// runs `tmux info`): the program takes that answer instead of asking
+	// again.
+	p := tea.NewProgram(g, tea.WithContext(ctx), tea.WithColorProfile(lipgloss.Writer.Profile))
 	g.quit = p.Quit
 	_, err := p.Run()
 	if pe := g.panicked(); pe != nil {
