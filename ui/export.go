@@ -77,7 +77,7 @@ func (m *mainModel) onExport(msg exportMsg) tea.Cmd {
 	if msg.err != nil {
 		return m.fail(msg.err)
 	}
-	m.setFlash(fmt.Sprintf("exported %s rows to %s", formatCount(msg.rows), shortPath(msg.path)))
+	m.setFlash(fmt.Sprintf("exported %s row%s to %s", formatCount(msg.rows), map[bool]string{true: "s"}[msg.rows != 1], shortPath(msg.path)))
 	return nil
 }
 
