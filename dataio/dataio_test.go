@@ -210,7 +210,8 @@ func TestImportAudited(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
 		before := w.count("audit_log")
-		body := "full_name,email,phone\nAna Lima,ana@example.com,+55 11 91234 5678\nBo Berg,bo@example.com,+46 8 123 456 78\n"
+		// As a spreadsheet set to French saves it.
+		body := "\ufefffull_name;email;phone\r\nAna Lima;ana@example.com;'+55 11 91234 5678\r\n\"Berg, Bo\";bo@example.com;+46 8 123 456 78\r\n"
 		res, err := w.importCSV(w.as("sales"), "clients", body, dataio.ImportOptions{})
 		if err != nil || res.Created != 2 {
 			t.Fatalf("import: %+v, %v", res, err)

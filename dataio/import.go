@@ -2,6 +2,7 @@ package dataio
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -359,8 +360,13 @@ func Import(ctx context.Context, app *domain.App, sess domain.Session, entity, n
 		return ImportResult{}, domain.NewError(domain.ErrForbidden, "", fmt.Sprintf(
 			"%s users cannot create %s, so they cannot import them; nothing was imported", actor.Role.Label(), entity))
 	}
-	cr := csv.NewReader(bufio.NewReaderSize(r, 64<<10))
+	br := bufio.NewReaderSize(r, 64<<10)
+	cr := csv.NewReader(br)
 	cr.ReuseRecord = true
+	// Spreadsheets set to French (and others) save CSV with semicolons.
+	if first, _ := br.Peek(br.Size()); bytes.Count(firstLine(first), []byte(";")) > bytes.Count(firstLine(first), []byte(",")) {
+		cr.Comma = ';'
+	}
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		return ImportResult{}, domain.NewError(domain.ErrInvalid, "", name+" is empty: its first line must name the columns, as export writes them")
@@ -438,6 +444,13 @@ func Import(ctx context.Context, app *domain.App, sess domain.Session, entity, n
 		err = nil
 	}
 	return res, err
+}
+
+func firstLine(b []byte) []byte {
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		return b[:i]
+	}
+	return b
 }
 
 // readHeader maps column names to their place, refusing unknown and
