@@ -243,9 +243,18 @@ func TestSalesRights(t *testing.T) {
 			t.Errorf("unknown filter: %v", err)
 		}
 
+		body := "client_email,total_amount,amount_due\neloise@example.com,100,200\nnobody@example.com,100,\nnot-an-email,100,\n"
+		_, err := w.importCSV(w.as("management"), "contracts", body, dataio.ImportOptions{})
+		var bad *dataio.ImportError
+		if !errors.As(err, &bad) || len(bad.Lines()) != 3 || !strings.HasPrefix(bad.Lines()[0], "contracts.csv:2: amount_due: ") ||
+			bad.Lines()[1] != "contracts.csv:3: client_email: no client has the email nobody@example.com" ||
+			!strings.HasPrefix(bad.Lines()[2], "contracts.csv:4: client_email: ") {
+			t.Errorf("bad contracts: %v", err)
+		}
+
 		contracts := w.export(w.as("admin"), "contracts", dataio.Query{}, dataio.CSV)
 		before := w.count("contracts")
-		_, err := w.importCSV(w.as("sales"), "contracts", contracts, dataio.ImportOptions{})
+		_, err = w.importCSV(w.as("sales"), "contracts", contracts, dataio.ImportOptions{})
 		if !errors.Is(err, domain.ErrForbidden) || err.Error() != "Sales users cannot create contracts, so they cannot import them; nothing was imported" {
 			t.Errorf("sales importing contracts: %v", err)
 		}
@@ -253,7 +262,7 @@ func TestSalesRights(t *testing.T) {
 			t.Error("a refused import wrote contracts")
 		}
 		// A sales person's clients are theirs, whatever the file says.
-		body := "full_name,email,phone,sales_contact\nNew One,new1@example.com,+33 6 11 22 33 44,sales\nNew Two,new2@example.com,+33 6 11 22 33 45,sales2\n"
+		body = "full_name,email,phone,sales_contact\nNew One,new1@example.com,+33 6 11 22 33 44,sales\nNew Two,new2@example.com,+33 6 11 22 33 45,sales2\n"
 		_, err = w.importCSV(w.as("sales"), "clients", body, dataio.ImportOptions{})
 		var ie *dataio.ImportError
 		if !errors.As(err, &ie) || ie.Total != 1 || ie.Rows[0].Line != 3 {

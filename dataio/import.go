@@ -236,8 +236,11 @@ func importContract(ctx context.Context, b *domain.App, r *row) (bool, error) {
 		return false, fieldErr("client_email", "the client's email is required")
 	}
 	client, err := b.Clients.ByEmail(ctx, r.sess, email)
-	if errors.Is(err, domain.ErrNotFound) {
+	switch {
+	case errors.Is(err, domain.ErrNotFound):
 		return false, fieldErr("client_email", "no client has the email %s", email)
+	case errors.Is(err, domain.ErrInvalid):
+		return false, fieldErr("client_email", "%s", err.Error())
 	}
 	if err != nil {
 		return false, err
