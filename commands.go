@@ -56,6 +56,8 @@ the events. Without a sub-command it starts the application.
 		newMigrateCommand(&dbFlag),
 		newAdminCommand(&dbFlag, stdin),
 		newLogoutCommand(&dbFlag),
+		newExportCommand(&dbFlag, stdin),
+		newImportCommand(&dbFlag, stdin),
 		newVersionCommand(),
 		newManCommand(root),
 	)

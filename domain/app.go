@@ -79,7 +79,10 @@ func New(ctx context.Context, d Deps) (*App, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	c := &core{store: d.Store, hasher: d.Hasher, now: now, policy: policy, observer: d.Observer, log: log}
+	return newApp(&core{store: d.Store, hasher: d.Hasher, now: now, policy: policy, observer: d.Observer, log: log}), nil
+}
+
+func newApp(c *core) *App {
 	return &App{
 		Auth:      &AuthService{c: c},
 		Users:     &UserService{c},
@@ -87,7 +90,7 @@ func New(ctx context.Context, d Deps) (*App, error) {
 		Contracts: &ContractService{c},
 		Events:    &EventService{c},
 		core:      c,
-	}, nil
+	}
 }
 
 // Policy returns the permission table loaded from the database.

@@ -52,6 +52,8 @@ type Queries interface {
 	UserReferences(ctx context.Context, id int64) (clients, events int, err error)
 
 	Client(ctx context.Context, id int64) (Client, error)
+	// ClientByEmail finds a client by its normalised email.
+	ClientByEmail(ctx context.Context, email string) (Client, error)
 	ListClients(ctx context.Context, q ClientQuery) (Page[Client], error)
 	CountClients(ctx context.Context, q ClientQuery) (int, error)
 	InsertClient(ctx context.Context, c *Client) error

@@ -312,6 +312,14 @@ func workingDay(t *testing.T, home, dbURL, secret string) {
 	tm.press("Escape")
 	tm.waitFor(`Kévin Casey`)
 
+	// x exports what the tab shows to the home folder (no Downloads here).
+	tm.press("2", "x")
+	tm.waitFor(`exported 1 row to ~/epic-tui-contracts-`)
+	exported, _ := filepath.Glob(filepath.Join(home, "epic-tui-contracts-*.csv"))
+	if b, err := os.ReadFile(exported[0]); err != nil || !strings.Contains(string(b), "1,kevin@startup.io,Kévin Casey,sam,12000.00,4000.50,true,") {
+		t.Fatalf("exported contracts: %s %v", b, err)
+	}
+
 	tm.logout()
 	tm.press("C-c")
 	deadline := time.Now().Add(5 * time.Second)

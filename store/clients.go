@@ -9,7 +9,7 @@ import (
 
 const clientColumns = `clients.id, clients.full_name, clients.email, clients.phone,
 	clients.company_name, clients.sales_contact_id, sales.full_name AS sales_contact_name,
-	clients.created_at, clients.updated_at, clients.version`
+	sales.username AS sales_contact_username, clients.created_at, clients.updated_at, clients.version`
 
 const clientFrom = `clients JOIN users sales ON sales.id = clients.sales_contact_id`
 
@@ -54,6 +54,21 @@ func (q queries) Client(ctx context.Context, id int64) (domain.Client, error) {
 	}
 	if err != nil {
 		return c, wrap(fmt.Sprintf("get client %d", id), err)
+	}
+	fixClient(&c)
+	return c, nil
+}
+
+// ClientByEmail returns the client with the given email, as stored
+// (normalised, lower case).
+func (q queries) ClientByEmail(ctx context.Context, email string) (domain.Client, error) {
+	var c domain.Client
+	err := q.get(ctx, &c, `SELECT `+clientColumns+` FROM `+clientFrom+` WHERE clients.email = ?`, email)
+	if isNoRows(err) {
+		err = domain.NewError(domain.ErrNotFound, "email", fmt.Sprintf("no client has the email %s", email))
+	}
+	if err != nil {
+		return c, wrap("get client by email", err)
 	}
 	fixClient(&c)
 	return c, nil

@@ -9,7 +9,8 @@ import (
 )
 
 const contractColumns = `contracts.id, contracts.client_id, clients.full_name AS client_name,
-	clients.sales_contact_id, sales.full_name AS sales_contact_name, contracts.total_amount,
+	clients.email AS client_email, clients.sales_contact_id, sales.full_name AS sales_contact_name,
+	sales.username AS sales_contact_username, contracts.total_amount,
 	contracts.amount_due, contracts.signed, contracts.signed_at, contracts.created_at,
 	contracts.updated_at, contracts.version`
 

@@ -79,10 +79,15 @@ func TestClientContractEventRoundTrip(t *testing.T) {
 		support := newUser(t, db, "sue", domain.RoleSupport)
 		c := newClient(t, db, "Kevin Casey", sales.ID)
 		got, err := db.Client(ctx, c.ID)
-		c.SalesContactName = "User sam"
+		c.SalesContactName, c.SalesContactUsername = "User sam", sales.Username
 		if err != nil || got != c {
 			t.Fatalf("Client = %+v, %v\nwant %+v", got, err, c)
 		}
+		if got, err := db.ClientByEmail(ctx, c.Email); err != nil || got != c {
+			t.Fatalf("ClientByEmail = %+v, %v\nwant %+v", got, err, c)
+		}
+		_, err = db.ClientByEmail(ctx, "nobody@example.com")
+		wantKind(t, err, domain.ErrNotFound)
 		c.CompanyName = "Cool Startup LLC"
 		if err := db.UpdateClient(ctx, &c); err != nil {
 			t.Fatal(err)
@@ -94,6 +99,7 @@ func TestClientContractEventRoundTrip(t *testing.T) {
 		k := newContract(t, db, c.ID, 10000, 10000, false)
 		gotK, err := db.Contract(ctx, k.ID)
 		k.ClientName, k.SalesContactID, k.SalesContactName = c.FullName, sales.ID, "User sam"
+		k.ClientEmail, k.SalesContactUsername = c.Email, sales.Username
 		if err != nil || !equalContracts(gotK, k) {
 			t.Fatalf("Contract = %+v, %v\nwant %+v", gotK, err, k)
 		}
@@ -107,7 +113,7 @@ func TestClientContractEventRoundTrip(t *testing.T) {
 
 		e := newEvent(t, db, "Launch party", k.ID, nil, baseTime)
 		gotE, err := db.Event(ctx, e.ID)
-		e.ClientID, e.ClientName, e.SalesContactID = c.ID, c.FullName, sales.ID
+		e.ClientID, e.ClientName, e.ClientEmail, e.SalesContactID = c.ID, c.FullName, c.Email, sales.ID
 		if err != nil || gotE != e {
 			t.Fatalf("Event = %+v, %v\nwant %+v", gotE, err, e)
 		}
@@ -116,7 +122,7 @@ func TestClientContractEventRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		gotE, _ = db.Event(ctx, e.ID)
-		if gotE.SupportContactName != "User sue" || *gotE.SupportContactID != support.ID || gotE.Attendees != 75 || gotE.Version != 2 {
+		if gotE.SupportContactName != "User sue" || gotE.SupportContactUsername != support.Username || *gotE.SupportContactID != support.ID || gotE.Attendees != 75 || gotE.Version != 2 {
 			t.Errorf("after update: %+v", gotE)
 		}
 		if nc, ne, err := db.UserReferences(ctx, sales.ID); err != nil || nc != 1 || ne != 0 {

@@ -8,8 +8,9 @@ import (
 )
 
 const eventColumns = `events.id, events.name, events.contract_id, contracts.client_id,
-	clients.full_name AS client_name, clients.sales_contact_id, events.support_contact_id,
-	COALESCE(support.full_name, '') AS support_contact_name, events.start_at, events.end_at,
+	clients.full_name AS client_name, clients.email AS client_email, clients.sales_contact_id,
+	events.support_contact_id, COALESCE(support.full_name, '') AS support_contact_name,
+	COALESCE(support.username, '') AS support_contact_username, events.start_at, events.end_at,
 	events.location, events.attendees, events.notes, events.created_at, events.updated_at,
 	events.version`
 

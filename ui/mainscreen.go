@@ -43,6 +43,8 @@ type mainModel struct {
 	menu    *filterMenu
 	flash   flash
 
+	exporting bool // an export (x) is running
+
 	width, height int
 }
 
@@ -104,6 +106,8 @@ func (m *mainModel) Update(msg tea.Msg) tea.Cmd {
 	case pageMsg:
 		cmd, err := m.lists[msg.tab].onPage(msg)
 		return tea.Batch(cmd, m.fail(err))
+	case exportMsg:
+		return m.onExport(msg)
 	case countMsg:
 		return m.fail(m.lists[msg.tab].onCount(msg))
 	case searchTickMsg:
@@ -272,6 +276,8 @@ func (m *mainModel) key(msg tea.KeyPressMsg) tea.Cmd {
 			l.search.input.SetValue("")
 			return l.setSearch("")
 		}
+	case pressed(msg, exportKey):
+		return m.startExport()
 	case pressed(msg, k.Open):
 		r, ok := l.selected()
 		if !ok {
@@ -497,7 +503,7 @@ func (m *mainModel) helpKeys() (short []key.Binding, full [][]key.Binding) {
 	actions := m.allowedActions(l.spec, item)
 	nav := []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
 	tabs := []key.Binding{bind("1-4", "tab 1 to 4"), k.NextTab, k.PrevTab, k.Open, k.Refresh}
-	listKeys := []key.Binding{k.Search, k.Filter, k.Sort, k.SortDir}
+	listKeys := []key.Binding{k.Search, k.Filter, k.Sort, k.SortDir, exportKey}
 	// Actions first: when the line is too narrow, help and quit stay
 	// reachable through "?" in the full help.
 	short = slices.Concat(actions, []key.Binding{k.Open, k.Search, k.Filter, bind("s/S", "sort"), k.Help, k.Quit})
