@@ -214,6 +214,12 @@ func (t *table) layout() layout {
 		// Too narrow even for the pinned columns: the name gives way last.
 		out.widths[key] = max(out.widths[key]+spare, 1)
 	case spare > 0:
+		if key >= 0 {
+			// What tells rows apart comes first: up to half the spare.
+			add := min(spare/2, max(wants[out.cols[key]]-out.widths[key], 0))
+			out.widths[key] += add
+			spare -= add
+		}
 		spare = t.share(out, wants, spare)
 		if key >= 0 {
 			out.widths[key] += spare
