@@ -509,7 +509,7 @@ func (m *mainModel) helpKeys() (short []key.Binding, full [][]key.Binding) {
 		return keys, [][]key.Binding{keys}
 	}
 	if m.menu != nil {
-		keys := []key.Binding{k.Up, k.Down, bind("enter", "apply"), bind("esc", "close")}
+		keys := []key.Binding{k.Up, k.Down, bind("space", "tick"), bind("enter", "apply"), bind("esc", "close")}
 		return keys, [][]key.Binding{keys}
 	}
 	l := m.list()
