@@ -46,10 +46,11 @@ type mainModel struct {
 	cmdline *textinput.Model // the ":" command line, when open
 	flash   flash
 
-	views  viewsFile
-	saved  map[string]tabView // the views as last saved
-	mark   int64              // the change mark last seen (see poll)
-	marked bool
+	views   viewsFile
+	saved   map[string]tabView // the views as last saved
+	mark    int64              // the change mark last seen (see poll)
+	marked  bool
+	pollGen int // the round of polling under way
 
 	width, height int
 }
@@ -79,7 +80,7 @@ func (m *mainModel) Init() tea.Cmd {
 	for _, l := range m.lists {
 		cmds = append(cmds, l.reload(0))
 	}
-	return tea.Batch(append(cmds, m.poll())...)
+	return tea.Batch(append(cmds, m.startPolling())...)
 }
 
 // SetSize lays the screen out: tabs, the area, status, footer.
@@ -130,8 +131,14 @@ func (m *mainModel) update(msg tea.Msg) tea.Cmd {
 	case jumpMsg:
 		return m.onJump(msg)
 	case pollTickMsg:
+		if !m.ours(msg.owner, msg.gen) {
+			return nil
+		}
 		return m.poll()
 	case changeMsg:
+		if !m.ours(msg.owner, msg.gen) {
+			return nil
+		}
 		return m.onChange(msg)
 	case searchTickMsg:
 		l := m.lists[msg.tab]

@@ -206,24 +206,43 @@ func (m *mainModel) copySelected() tea.Cmd {
 // pollEvery is how often the shown tab asks whether anything changed.
 const pollEvery = 3 * time.Second
 
-// pollTickMsg asks for the change mark; changeMsg answers.
-type pollTickMsg struct{}
-
-type changeMsg struct {
-	mark int64
-	err  error
+// pollTickMsg asks for the change mark; changeMsg answers. Both carry the
+// screen and the polling they belong to: a screen signed out and back in
+// starts polling anew, and the old round must not run beside it.
+type pollTickMsg struct {
+	owner *mainModel
+	gen   int
 }
 
-func pollTick() tea.Cmd {
-	return tea.Tick(pollEvery, func(time.Time) tea.Msg { return pollTickMsg{} })
+type changeMsg struct {
+	owner *mainModel
+	gen   int
+	mark  int64
+	err   error
+}
+
+// ours reports whether a poll message belongs to this screen's polling.
+func (m *mainModel) ours(owner *mainModel, gen int) bool {
+	return owner == m && gen == m.pollGen
+}
+
+func (m *mainModel) pollTick() tea.Cmd {
+	owner, gen := m, m.pollGen
+	return tea.Tick(pollEvery, func(time.Time) tea.Msg { return pollTickMsg{owner: owner, gen: gen} })
+}
+
+// startPolling begins a new round of polling, ending any older one.
+func (m *mainModel) startPolling() tea.Cmd {
+	m.pollGen++
+	return m.poll()
 }
 
 // poll reads the change mark for the shown tab.
 func (m *mainModel) poll() tea.Cmd {
-	app, entity := m.sh.app, m.list().spec.entity
+	app, entity, owner, gen := m.sh.app, m.list().spec.entity, m, m.pollGen
 	return m.sh.do(func(ctx context.Context, sess domain.Session) tea.Msg {
 		mark, err := app.LatestChange(ctx, sess, entity)
-		return changeMsg{mark: mark, err: err}
+		return changeMsg{owner: owner, gen: gen, mark: mark, err: err}
 	})
 }
 
@@ -235,20 +254,20 @@ func (m *mainModel) onChange(msg changeMsg) tea.Cmd {
 			return m.fail(msg.err)
 		}
 		// A missed poll is retried by the next one.
-		return pollTick()
+		return m.pollTick()
 	}
 	if !m.marked || msg.mark == m.mark {
 		m.mark, m.marked = msg.mark, true
-		return pollTick()
+		return m.pollTick()
 	}
 	l := m.list()
 	if l.loading {
 		// The page on its way is older than the change: ask again later.
-		return pollTick()
+		return m.pollTick()
 	}
 	m.mark = msg.mark
 	for _, o := range m.lists {
 		o.stale = o != l
 	}
-	return tea.Batch(l.refresh(), m.refreshDetails(), pollTick())
+	return tea.Batch(l.refresh(), m.refreshDetails(), m.pollTick())
 }

@@ -262,7 +262,11 @@ func TestOthersChangesShowWithoutRefresh(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.client(t, "Bob Stone", "bob@client.test")
-	h.send(pollTickMsg{})
+	main := h.m.(*model).main
+	// A tick of an older round of polling (before a sign-out) is ignored.
+	h.send(pollTickMsg{owner: main, gen: main.pollGen - 1})
+	h.mustSee("Alice Martin")
+	h.send(pollTickMsg{owner: main, gen: main.pollGen})
 	h.mustSee("Bob Stone", "1/1")
 	h.mustNotSee("Alice Martin")
 }
