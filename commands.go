@@ -91,7 +91,14 @@ func runApp(cmd *cobra.Command, dbFlag string) error {
 	}
 	defer db.Close()
 	rep := reporter{o.log}
-	err = ui.Run(cmd.Context(), ui.Options{App: app, Sessions: sessions, Report: rep.Report, OnPanic: rep.Panic})
+	instance, err := db.InstanceID(cmd.Context())
+	if err != nil {
+		return err
+	}
+	err = ui.Run(cmd.Context(), ui.Options{
+		App: app, Sessions: sessions, Report: rep.Report, OnPanic: rep.Panic,
+		ViewsPath: viewsPath(o.cfg.ConfigDir), Instance: instance,
+	})
 	var pe *ui.PanicError
 	if errors.As(err, &pe) {
 		return &crashError{value: pe.Value, logPath: o.logPath()}

@@ -175,3 +175,9 @@ func userDir(env, unixRel, darwinRel string) (string, error) {
 	}
 	return filepath.Join(home, rel, "epic-tui"), nil
 }
+
+// viewsPath is the file where the app remembers each person's tab views
+// (filters, sort, search), beside the sessions.
+func viewsPath(configDir string) string {
+	return filepath.Join(configDir, "epic-tui", "views.json")
+}

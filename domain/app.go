@@ -345,6 +345,18 @@ func (a *App) AuditTrail(ctx context.Context, s Session, entity Entity, id int64
 	return c.store.ListAudit(ctx, entity, id)
 }
 
+// LatestChange returns a mark that moves whenever any record is created,
+// changed or deleted, to anyone who may read entity: a list polls it to show
+// what others changed, rows of other tables included (a renamed client shows
+// in the events list). It is the newest audit entry's id.
+func (a *App) LatestChange(ctx context.Context, s Session, entity Entity) (int64, error) {
+	c := a.core
+	if _, err := c.authorize(ctx, c.store, s, entity, ActionRead); err != nil {
+		return 0, err
+	}
+	return c.store.LatestAuditID(ctx)
+}
+
 func pageLimit(q *PageQuery) {
 	if q.Limit <= 0 {
 		q.Limit = DefaultPageSize

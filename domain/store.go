@@ -83,6 +83,9 @@ type Queries interface {
 	// AuditByRequestKey finds the entry of the change made under a request
 	// key, or fails with ErrNotFound.
 	AuditByRequestKey(ctx context.Context, key string) (AuditEntry, error)
+	// LatestAuditID is the id of the newest audit entry, 0 when there is
+	// none: every write commits with its entry, so it moves on every change.
+	LatestAuditID(ctx context.Context) (int64, error)
 }
 
 // Cursor marks a row in a sorted list: the value of the sort column and the

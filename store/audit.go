@@ -56,3 +56,13 @@ func (q queries) AuditByRequestKey(ctx context.Context, key string) (domain.Audi
 	utc(&a.At)
 	return a, nil
 }
+
+// LatestAuditID is the id of the newest audit entry, 0 when there is none.
+// It reads the end of the primary key: instant at any size.
+func (q queries) LatestAuditID(ctx context.Context) (int64, error) {
+	var id int64
+	if err := q.get(ctx, &id, `SELECT COALESCE(MAX(id), 0) FROM audit_log`); err != nil {
+		return 0, wrap("read the latest audit entry", err)
+	}
+	return id, nil
+}

@@ -197,7 +197,7 @@ func (m *mainModel) updated(spec *entitySpec, what string) func(any) tea.Cmd {
 	return func(item any) tea.Cmd {
 		l := m.lists[spec.tab]
 		m.setFlash(spec.label(item) + ": " + what)
-		if l.query.filter != "" || l.query.page.Search != "" {
+		if l.query.filtered() || l.query.page.Search != "" {
 			return tea.Batch(l.reload(l.selectedID()), m.refreshDetails())
 		}
 		l.replace(item)

@@ -39,6 +39,12 @@ type Options struct {
 	Report func(err error, actor domain.User)
 	// OnPanic hears a recovered panic and its stack; nil ignores it.
 	OnPanic func(value any, stack []byte)
+	// ViewsPath is the file where each person's tabs remember their
+	// filters, sort and search between launches; "" remembers nothing.
+	ViewsPath string
+	// Instance names the database (store.DB.InstanceID), so the views of
+	// several databases stay apart in one file.
+	Instance string
 }
 
 // Minimum terminal size; below it the app asks for a bigger window.
@@ -103,14 +109,16 @@ func newModel(ctx context.Context, opts Options) *model {
 		loc = time.Local
 	}
 	sh := &shared{
-		ctx:      ctx,
-		app:      opts.App,
-		sessions: opts.Sessions,
-		loc:      loc,
-		report:   opts.Report,
-		styles:   newStyles(noColorEnv()),
-		width:    80,
-		height:   24,
+		ctx:       ctx,
+		app:       opts.App,
+		sessions:  opts.Sessions,
+		loc:       loc,
+		report:    opts.Report,
+		viewsPath: opts.ViewsPath,
+		instance:  opts.Instance,
+		styles:    newStyles(noColorEnv()),
+		width:     80,
+		height:    24,
 	}
 	return &model{sh: sh}
 }

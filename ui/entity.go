@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,13 +21,18 @@ const (
 	tabCount
 )
 
-// column is one column of a table.
+// column is one column of a table. When the screen is too narrow for every
+// column, the ones of lowest priority are hidden first; the pinned ones
+// never are.
 type column struct {
-	title string
-	sort  string // the domain sort column it orders by, or ""
-	width int    // minimum width
-	flex  int    // share of the spare width
-	right bool   // right-aligned (numbers)
+	title    string
+	sort     string // the domain sort column it orders by, or ""
+	width    int    // minimum width
+	flex     int    // share of the spare width
+	right    bool   // right-aligned (numbers)
+	fit      bool   // as wide as its widest value on screen (ids, amounts)
+	priority int    // higher stays longer when space runs out
+	pinned   bool   // always shown: what tells rows apart
 }
 
 // row is one loaded record as the table shows it.
@@ -44,12 +50,19 @@ type rowPage struct {
 }
 
 // listQuery is what a tab asks for: search, sort and page, plus its quick
-// filter.
+// filters, which all apply at once.
 type listQuery struct {
-	page   domain.PageQuery
-	filter string // a quick filter's id, or "client:ID" / "contract:ID"
-	scope  string // the label of a "client:ID" / "contract:ID" filter
+	page    domain.PageQuery
+	filters []string // the quick filters' ids, in menu order
+	filter  string   // "client:ID" / "contract:ID": one record's own, or ""
+	scope   string   // the label of filter
 }
+
+// has reports whether the quick filter id is on.
+func (q listQuery) has(id string) bool { return slices.Contains(q.filters, id) }
+
+// filtered reports whether any filter narrows the list.
+func (q listQuery) filtered() bool { return len(q.filters) > 0 || q.filter != "" }
 
 // scopedID reads the id of a "kind:ID" filter, 0 when it is not one.
 func (q listQuery) scopedID(kind string) int64 {
@@ -61,9 +74,12 @@ func (q listQuery) scopedID(kind string) int64 {
 	return id
 }
 
-// filterOption is one choice of a tab's quick-filter menu.
+// filterOption is one choice of a tab's quick-filter menu. Options of the
+// same group exclude each other (one role, one time span); the others
+// combine.
 type filterOption struct {
 	id, label string
+	group     string
 }
 
 // field is one labelled value of a detail view.
@@ -93,6 +109,8 @@ type entitySpec struct {
 	entity  domain.Entity
 	columns []column
 	sorts   []string
+	// defaults is the view the tab starts with until its user changes it.
+	defaults tabView
 	// filters lists the quick filters the role is offered; the first is "all".
 	filters func(role domain.Role) []filterOption
 	list    func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery, loc *time.Location) (rowPage, error)
@@ -127,4 +145,4 @@ var specs = [tabCount]*entitySpec{
 }
 
 // allFilter is every tab's first quick filter.
-var allFilter = filterOption{"", "all"}
+var allFilter = filterOption{id: "", label: "all"}

@@ -1,27 +1,48 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 )
 
-// filterMenu is the small quick-filter menu of a tab (f).
+// filterMenu is the quick-filter menu of a tab (f): space toggles the
+// option under the cursor, enter applies the ticked ones, esc leaves them
+// as they were.
 type filterMenu struct {
 	options []filterOption
+	on      []string // the ids ticked, in menu order
 	cursor  int
-	chosen  *filterOption // set when the user picks one
+	toggled bool // space was used: enter applies as ticked
+	applied bool // set when the user applies
 	closed  bool
 }
 
-func newFilterMenu(options []filterOption, current string) *filterMenu {
-	m := &filterMenu{options: options}
-	for i, o := range options {
-		if o.id == current {
-			m.cursor = i
+func newFilterMenu(options []filterOption, current []string) *filterMenu {
+	return &filterMenu{options: options, on: slices.Clone(current)}
+}
+
+// toggle ticks or unticks option i; "all" unticks everything, and an
+// option unticks the others of its group.
+func (m *filterMenu) toggle(i int) {
+	o := m.options[i]
+	if o.id == "" {
+		m.on = nil
+		return
+	}
+	if slices.Contains(m.on, o.id) {
+		m.on = slices.DeleteFunc(m.on, func(id string) bool { return id == o.id })
+		return
+	}
+	var on []string
+	for _, x := range m.options {
+		keep := slices.Contains(m.on, x.id) && (o.group == "" || x.group != o.group)
+		if keep || x.id == o.id {
+			on = append(on, x.id)
 		}
 	}
-	return m
+	m.on = on
 }
 
 // update handles a key while the menu is open.
@@ -31,24 +52,36 @@ func (m *filterMenu) update(msg tea.KeyPressMsg, keys keyMap) {
 		m.cursor = max(m.cursor-1, 0)
 	case pressed(msg, keys.Down):
 		m.cursor = min(m.cursor+1, len(m.options)-1)
+	case msg.String() == "space", msg.String() == "x":
+		m.toggle(m.cursor)
+		m.toggled = true
 	case msg.String() == "enter":
-		m.chosen = &m.options[m.cursor]
-		m.closed = true
+		// Enter alone on an option picks it, added to those already on.
+		if !m.toggled {
+			if id := m.options[m.cursor].id; id == "" || !slices.Contains(m.on, id) {
+				m.toggle(m.cursor)
+			}
+		}
+		m.applied, m.closed = true, true
 	case msg.String() == "esc", msg.String() == "f", msg.String() == "q":
 		m.closed = true
 	}
 }
 
-// View renders the options in a box, the chosen one marked.
+// View renders the options in a box, the ticked ones checked.
 func (m *filterMenu) View(st styles, title string) string {
 	var b strings.Builder
 	b.WriteString(st.title.Render("Filter " + strings.ToLower(title)))
 	for i, o := range m.options {
 		b.WriteByte('\n')
+		mark := "[ ] "
+		if (o.id == "" && len(m.on) == 0) || (o.id != "" && slices.Contains(m.on, o.id)) {
+			mark = "[x] "
+		}
 		if i == m.cursor {
-			b.WriteString(st.selected.Render("› " + o.label))
+			b.WriteString(st.selected.Render("› " + mark + o.label))
 		} else {
-			b.WriteString("  " + o.label)
+			b.WriteString("  " + mark + o.label)
 		}
 	}
 	return st.box.Render(b.String())

@@ -21,6 +21,8 @@ type keyMap struct {
 	Contracts, Events      key.Binding // a client's or contract's records
 	Password, Reset        key.Binding
 	Refresh                key.Binding
+	Command, Copy          key.Binding // ":" command line, y copy
+	ColLeft, ColRight      key.Binding // scroll hidden columns into view
 	Back                   key.Binding
 	Help                   key.Binding
 	Logout                 key.Binding
@@ -58,6 +60,10 @@ func newKeyMap() keyMap {
 		Password:  b([]string{"P"}, "P", "my password"),
 		Reset:     b([]string{"R"}, "R", "reset pw"),
 		Refresh:   b([]string{"r"}, "r", "refresh"),
+		Command:   b([]string{":"}, ":", "command"),
+		Copy:      b([]string{"y"}, "y", "copy"),
+		ColLeft:   b([]string{"<"}, "<", "columns left"),
+		ColRight:  b([]string{">"}, ">", "columns right"),
 		Back:      b([]string{"esc"}, "esc", "back"),
 		Help:      b([]string{"?"}, "?", "help"),
 		Logout:    b([]string{"L"}, "L", "log out"),

@@ -14,10 +14,11 @@ import (
 type fetchKind int
 
 const (
-	fetchReload fetchKind = iota // the first page, and the count
-	fetchNext                    // the page after the window
-	fetchPrev                    // the page before the window
-	fetchBottom                  // the last page, and the count
+	fetchReload  fetchKind = iota // the first page, and the count
+	fetchNext                     // the page after the window
+	fetchPrev                     // the page before the window
+	fetchBottom                   // the last page, and the count
+	fetchRefresh                  // the loaded rows again, after others' changes
 )
 
 // pageSize is how many rows one request brings.
@@ -67,6 +68,10 @@ type listModel struct {
 	loaded   bool // the first answer has arrived
 	hasPrev  bool
 	hasNext  bool
+	// pending is the moves asked beyond the loaded rows (keys held down at
+	// the edge): made when the next (or, below 0, previous) page comes.
+	pending int
+	stale   bool // others changed records since it was last refreshed
 
 	search searchBox
 
@@ -77,6 +82,8 @@ func newListModel(sh *shared, spec *entitySpec) *listModel {
 	l := &listModel{sh: sh, spec: spec, t: table{columns: spec.columns}}
 	l.query.page.Limit = pageSize
 	l.search = newSearchBox(sh, spec.tab)
+	l.query.filters = spec.defaults.Filters
+	l.query.page.Sort = spec.defaults.Sort
 	return l
 }
 
@@ -115,6 +122,7 @@ func (l *listModel) queryCtx() context.Context {
 // will be dropped, and their database work still running is cancelled.
 func (l *listModel) newQuery() {
 	l.seq++
+	l.pending = 0
 	l.counting = false // a count under way answers the old query
 	if l.cancel != nil {
 		l.cancel()
@@ -142,6 +150,15 @@ func (l *listModel) fetch(kind fetchKind, selectID int64) tea.Cmd {
 	case fetchBottom:
 		// The last page is the first page of the reversed order.
 		q.page.Desc = !q.page.Desc
+	case fetchRefresh:
+		// From the first loaded row on (the one before it is no longer
+		// known, so a deep window starts one row later), as many rows as
+		// are loaded.
+		q.page.Limit = min(max(len(l.t.rows), pageSize), domain.MaxPageSize)
+		if l.t.start > 0 && len(l.t.rows) > 0 {
+			c := l.t.rows[0].cursor
+			q.page.After = &c
+		}
 	}
 	spec, app, loc, tab, seq, desc := l.spec, l.sh.app, l.sh.loc, l.spec.tab, l.seq, l.query.page.Desc
 	return l.sh.doIn(l.queryCtx(), func(ctx context.Context, sess domain.Session) tea.Msg {
@@ -204,6 +221,7 @@ func (l *listModel) onPage(msg pageMsg) (tea.Cmd, error) {
 	}
 	l.loading = false
 	if msg.err != nil {
+		l.pending = 0
 		return nil, msg.err
 	}
 	l.loaded = true
@@ -229,6 +247,8 @@ func (l *listModel) onPage(msg pageMsg) (tea.Cmd, error) {
 		l.t.appendRows(p.rows)
 		l.hasNext = p.hasNext
 		l.hasPrev = l.hasPrev || l.t.start > 0
+	case fetchRefresh:
+		l.onRefresh(msg.page)
 	case fetchPrev:
 		l.t.prependRows(p.rows)
 		l.hasPrev = p.hasPrev
@@ -241,6 +261,12 @@ func (l *listModel) onPage(msg pageMsg) (tea.Cmd, error) {
 		l.hasNext = l.hasNext || len(l.t.rows) == maxWindow
 	}
 	l.keepCountHonest()
+	if msg.kind == fetchNext || msg.kind == fetchPrev {
+		l.movePending()
+	}
+	if msg.kind == fetchRefresh && l.hasNext {
+		return tea.Batch(l.count(), l.maybePrefetch()), nil
+	}
 	if msg.kind == fetchReload {
 		if !l.hasNext {
 			// The first page holds every row: that is the count.
@@ -250,6 +276,49 @@ func (l *listModel) onPage(msg pageMsg) (tea.Cmd, error) {
 		return tea.Batch(l.count(), l.maybePrefetch()), nil
 	}
 	return l.maybePrefetch(), nil
+}
+
+// refresh loads the rows shown again, keeping the cursor on its record (or
+// its place, when the record is gone), then counts again.
+func (l *listModel) refresh() tea.Cmd {
+	l.stale = false
+	if !l.loaded {
+		return nil
+	}
+	l.newQuery()
+	l.pending = 0
+	return l.fetch(fetchRefresh, l.selectedID())
+}
+
+// onRefresh puts the refreshed rows in place of the loaded ones.
+func (l *listModel) onRefresh(p rowPage) {
+	start := l.t.start
+	if start > 0 {
+		start++ // the rows after the first loaded one
+	}
+	at, top := l.t.cursor, l.t.top
+	id := l.selectedID()
+	l.t.set(p.rows, start)
+	l.hasPrev, l.hasNext = start > 0, p.hasNext
+	l.t.top = max(top, start)
+	if i, ok := l.t.indexOf(id); ok {
+		at = i
+	}
+	l.t.moveTo(at)
+}
+
+// movePending makes the moves that waited for the page just come, as far
+// as the rows now reach; the rest waits for the next page.
+func (l *listModel) movePending() {
+	if l.pending == 0 {
+		return
+	}
+	target := l.t.cursor + l.pending
+	l.t.moveTo(target)
+	l.pending = target - l.t.cursor
+	if (l.pending > 0 && !l.hasNext) || (l.pending < 0 && !l.hasPrev) {
+		l.pending = 0
+	}
 }
 
 // maybePrefetch asks for the next or previous page when the cursor nears the
@@ -270,15 +339,16 @@ func (l *listModel) maybePrefetch() tea.Cmd {
 // move handles the cursor keys; ok is false for other keys.
 func (l *listModel) move(msg tea.KeyPressMsg, keys keyMap) (tea.Cmd, bool) {
 	t := &l.t
+	step := 0
 	switch {
 	case pressed(msg, keys.Up):
-		t.moveTo(t.cursor - 1)
+		step = -1
 	case pressed(msg, keys.Down):
-		t.moveTo(t.cursor + 1)
+		step = 1
 	case pressed(msg, keys.PageUp):
-		t.moveTo(t.cursor - t.height)
+		step = -t.height
 	case pressed(msg, keys.PageDown):
-		t.moveTo(t.cursor + t.height)
+		step = t.height
 	case pressed(msg, keys.Top):
 		if t.start > 0 || l.hasPrev {
 			return l.reload(0), true
@@ -293,7 +363,27 @@ func (l *listModel) move(msg tea.KeyPressMsg, keys keyMap) (tea.Cmd, bool) {
 	default:
 		return nil, false
 	}
+	if step != 0 {
+		l.step(step)
+	}
 	return l.maybePrefetch(), true
+}
+
+// step moves the cursor by n rows. Moves past the loaded rows, while a page
+// is on its way, wait for it instead of being lost; a move the other way
+// cancels them.
+func (l *listModel) step(n int) {
+	t := &l.t
+	if l.pending != 0 && (l.pending > 0) == (n > 0) {
+		l.pending += n
+		return
+	}
+	l.pending = 0
+	target := t.cursor + n
+	t.moveTo(target)
+	if (target > t.cursor && l.hasNext) || (target < t.cursor && l.hasPrev) {
+		l.pending = target - t.cursor
+	}
 }
 
 // selected returns the record under the cursor.
@@ -331,16 +421,16 @@ func (l *listModel) sortKey() string {
 	return l.query.page.Sort
 }
 
-// setFilter applies a quick filter.
-func (l *listModel) setFilter(id string) tea.Cmd {
-	l.query.filter, l.query.scope = id, ""
+// setFilters applies a set of quick filters, leaving a record's scope.
+func (l *listModel) setFilters(ids []string) tea.Cmd {
+	l.query.filters, l.query.filter, l.query.scope = ids, "", ""
 	return l.reload(l.selectedID())
 }
 
 // setScope shows only the records of one client or contract ("client:ID",
 // "contract:ID"), named label in the status line.
 func (l *listModel) setScope(filter, label string) tea.Cmd {
-	l.query.filter, l.query.scope = filter, label
+	l.query.filters, l.query.filter, l.query.scope = nil, filter, label
 	return l.reload(0)
 }
 
@@ -378,17 +468,18 @@ func (l *listModel) remove(id int64) {
 	}
 }
 
-// filterLabel names the active quick filter, "" for all.
+// filterLabel names the active filters, "" for all: "mine + next 7 days".
 func (l *listModel) filterLabel() string {
+	var labels []string
 	if l.query.scope != "" {
-		return l.query.scope
+		labels = append(labels, l.query.scope)
 	}
 	for _, f := range l.spec.filters(l.sh.user.Role) {
-		if f.id == l.query.filter && f.id != "" {
-			return f.label
+		if f.id != "" && l.query.has(f.id) {
+			labels = append(labels, f.label)
 		}
 	}
-	return ""
+	return strings.Join(labels, " + ")
 }
 
 // position is "12/3 456", or "" before anything is loaded.
@@ -416,7 +507,7 @@ func (l *listModel) View() string {
 	tv := l.t.view(l.sh.styles, l.sortKey(), l.query.page.Desc)
 	if l.loaded && len(l.t.rows) == 0 {
 		msg := "  no " + strings.ToLower(l.spec.title)
-		if l.query.page.Search != "" || l.query.filter != "" {
+		if l.query.page.Search != "" || l.query.filtered() {
 			msg += " match"
 		}
 		header, _, _ := strings.Cut(tv, "\n")

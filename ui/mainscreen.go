@@ -9,6 +9,7 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
@@ -39,11 +40,18 @@ type mainModel struct {
 	lists [tabCount]*listModel
 
 	details []*detailModel // a stack: jumping to a related record pushes
+	trail   []trailStep    // the way back from c and v, one step per esc
 	form    *formModel
 	menu    *filterMenu
+	cmdline *textinput.Model // the ":" command line, when open
 	flash   flash
 
 	exporting bool // an export (x) is running
+	views   viewsFile
+	saved   map[string]tabView // the views as last saved
+	mark    int64              // the change mark last seen (see poll)
+	marked  bool
+	pollGen int // the round of polling under way
 
 	width, height int
 }
@@ -56,6 +64,14 @@ func newMainModel(sh *shared) *mainModel {
 		m.lists[i] = newListModel(sh, spec)
 	}
 	m.SetSize(sh.width, sh.height)
+	m.views = newViewsFile(sh.viewsPath, sh.instance, sh.user.ID)
+	m.saved = m.views.load()
+	for _, l := range m.lists {
+		if v, ok := m.saved[l.spec.title]; ok {
+			l.restore(v)
+		}
+	}
+	m.saved = m.tabViews()
 	return m
 }
 
@@ -65,7 +81,7 @@ func (m *mainModel) Init() tea.Cmd {
 	for _, l := range m.lists {
 		cmds = append(cmds, l.reload(0))
 	}
-	return tea.Batch(cmds...)
+	return tea.Batch(append(cmds, m.startPolling())...)
 }
 
 // SetSize lays the screen out: tabs, the area, status, footer.
@@ -97,9 +113,14 @@ func (m *mainModel) detail() *detailModel {
 	return m.details[len(m.details)-1]
 }
 
-// Update routes a message: answers to their tab or view, keys to whatever
-// has focus first (form, menu, search box), then global keys, then the tab.
+// Update routes a message, then remembers the tabs' views if they changed.
 func (m *mainModel) Update(msg tea.Msg) tea.Cmd {
+	return tea.Batch(m.update(msg), m.saveViews())
+}
+
+// update routes a message: answers to their tab or view, keys to whatever
+// has focus first (form, menu, search box), then global keys, then the tab.
+func (m *mainModel) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		return m.key(msg)
@@ -110,6 +131,18 @@ func (m *mainModel) Update(msg tea.Msg) tea.Cmd {
 		return m.onExport(msg)
 	case countMsg:
 		return m.fail(m.lists[msg.tab].onCount(msg))
+	case jumpMsg:
+		return m.onJump(msg)
+	case pollTickMsg:
+		if !m.ours(msg.owner, msg.gen) {
+			return nil
+		}
+		return m.poll()
+	case changeMsg:
+		if !m.ours(msg.owner, msg.gen) {
+			return nil
+		}
+		return m.onChange(msg)
 	case searchTickMsg:
 		l := m.lists[msg.tab]
 		if msg.seq == l.search.seq {
@@ -143,6 +176,14 @@ func (m *mainModel) Update(msg tea.Msg) tea.Cmd {
 			m.form.busy = false
 			m.form.topErr = "not saved: the session had ended; check and save again"
 			return m.fail(sm.err)
+		}
+		if sm, ok := msg.(formSavedMsg); ok && sm.err != nil && sm.id == m.form.id {
+			if _, isDelete := m.form.content.(*deleteContent); isDelete {
+				// A refused delete has nothing to correct: the prompt
+				// closes and the status line says why.
+				m.form = nil
+				return m.fail(sm.err)
+			}
 		}
 		cmd := m.form.Update(msg)
 		m.closeFormIfDone()
@@ -205,13 +246,15 @@ func (m *mainModel) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.updateForm(msg)
 	}
 	m.flash = flash{}
-	if m.menu != nil {
-		m.menu.update(msg, k)
-		if m.menu.closed {
-			chosen := m.menu.chosen
+	if m.cmdline != nil {
+		return m.commandKey(msg)
+	}
+	if menu := m.menu; menu != nil {
+		menu.update(msg, k)
+		if menu.closed {
 			m.menu = nil
-			if chosen != nil {
-				return m.list().setFilter(chosen.id)
+			if menu.applied {
+				return m.list().setFilters(menu.on)
 			}
 		}
 		return nil
@@ -240,31 +283,22 @@ func (m *mainModel) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.SetSize(m.width, m.height)
 		return nil
 	}
+	if cmd, ok := m.navKey(msg); ok {
+		return cmd
+	}
 
 	if d := m.detail(); d != nil {
 		return m.detailKey(d, msg)
 	}
 
 	switch {
-	case pressed(msg, k.Tab1):
-		m.tab = tabClients
-	case pressed(msg, k.Tab2):
-		m.tab = tabContracts
-	case pressed(msg, k.Tab3):
-		m.tab = tabEvents
-	case pressed(msg, k.Tab4):
-		m.tab = tabUsers
-	case pressed(msg, k.NextTab):
-		m.tab = (m.tab + 1) % tabCount
-	case pressed(msg, k.PrevTab):
-		m.tab = (m.tab + tabCount - 1) % tabCount
 	case pressed(msg, k.Search):
 		l.search.input.SetValue(l.query.page.Search)
 		cmd := l.search.open()
 		l.layout()
 		return cmd
 	case pressed(msg, k.Filter):
-		m.menu = newFilterMenu(l.spec.filters(m.sh.user.Role), l.query.filter)
+		m.menu = newFilterMenu(l.spec.filters(m.sh.user.Role), l.query.filters)
 	case pressed(msg, k.Sort):
 		return l.cycleSort()
 	case pressed(msg, k.SortDir):
@@ -275,6 +309,9 @@ func (m *mainModel) key(msg tea.KeyPressMsg) tea.Cmd {
 		if l.query.page.Search != "" {
 			l.search.input.SetValue("")
 			return l.setSearch("")
+		}
+		if len(m.trail) > 0 {
+			return m.popTrail()
 		}
 	case pressed(msg, exportKey):
 		return m.startExport()
@@ -319,7 +356,7 @@ func (m *mainModel) detailKey(d *detailModel, msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	if tab, filter, ok := m.scopeFor(d, msg); ok {
-		m.details = nil
+		m.pushTrail(tab)
 		m.tab = tab
 		return m.lists[tab].setScope(filter, d.d.title)
 	}
@@ -415,7 +452,7 @@ func (m *mainModel) View() string {
 	return strings.Join([]string{
 		m.tabsView(),
 		fit(body, m.width, area),
-		m.statusView(),
+		m.statusLine(),
 		m.footer(),
 	}, "\n")
 }
@@ -442,8 +479,12 @@ func (m *mainModel) footer() string {
 	unbounded := m.help
 	unbounded.SetWidth(0)
 	v := unbounded.ShortHelpView(short)
-	for len(short) > 2 && lipgloss.Width(v) > m.width {
-		short = append(short[:len(short)-3:len(short)-3], short[len(short)-2:]...)
+	keep := 2
+	if m.form == nil && m.menu == nil && m.detail() != nil {
+		keep = 3 // esc back, too: the way out of the details
+	}
+	for len(short) > keep && lipgloss.Width(v) > m.width {
+		short = append(short[:len(short)-keep-1:len(short)-keep-1], short[len(short)-keep:]...)
 		v = unbounded.ShortHelpView(short)
 	}
 	if m.help.ShowAll {
@@ -480,7 +521,7 @@ func (m *mainModel) helpKeys() (short []key.Binding, full [][]key.Binding) {
 		return keys, [][]key.Binding{keys}
 	}
 	if m.menu != nil {
-		keys := []key.Binding{k.Up, k.Down, bind("enter", "apply"), bind("esc", "close")}
+		keys := []key.Binding{k.Up, k.Down, bind("space", "tick"), bind("enter", "apply"), bind("esc", "close")}
 		return keys, [][]key.Binding{keys}
 	}
 	l := m.list()
@@ -488,13 +529,18 @@ func (m *mainModel) helpKeys() (short []key.Binding, full [][]key.Binding) {
 		keys := []key.Binding{bind("enter", "keep search"), bind("esc", "clear search"), bind("ctrl+c", "quit")}
 		return keys, [][]key.Binding{keys}
 	}
-	app := []key.Binding{k.Help, k.Logout, k.Quit}
+	if m.cmdline != nil {
+		keys := []key.Binding{bind("enter", "run"), bind("esc", "close")}
+		return keys, [][]key.Binding{keys, {bind(":ID", "go to record ID"), bind(":clients", "tab, or :contracts, :events, :users"), bind(":q", "quit")}}
+	}
+	app := []key.Binding{k.Password, k.Command, k.Copy, k.Help, k.Logout, k.Quit}
 	if d := m.detail(); d != nil {
 		item, _ := d.item()
 		actions := slices.Concat(m.allowedActions(d.spec, item), m.scopeKeys(d))
 		nav := []key.Binding{k.Up, k.Down, bind("enter", "open related"), k.Back, k.Refresh}
-		short = slices.Concat(actions, []key.Binding{bind("enter", "open related"), k.Back, k.Help, k.Quit})
-		return short, [][]key.Binding{nav, actions, app}
+		short = slices.Concat(actions, []key.Binding{bind("enter", "open related"), k.Help, k.Back, k.Quit})
+		tabs := []key.Binding{bind("1-4", "tab 1 to 4"), k.NextTab, k.PrevTab}
+		return short, [][]key.Binding{nav, tabs, actions, app}
 	}
 	var item any
 	if r, ok := l.selected(); ok {
@@ -503,7 +549,7 @@ func (m *mainModel) helpKeys() (short []key.Binding, full [][]key.Binding) {
 	actions := m.allowedActions(l.spec, item)
 	nav := []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
 	tabs := []key.Binding{bind("1-4", "tab 1 to 4"), k.NextTab, k.PrevTab, k.Open, k.Refresh}
-	listKeys := []key.Binding{k.Search, k.Filter, k.Sort, k.SortDir, exportKey}
+	listKeys := []key.Binding{k.Search, k.Filter, k.Sort, k.SortDir, k.ColLeft, k.ColRight, exportKey}
 	// Actions first: when the line is too narrow, help and quit stay
 	// reachable through "?" in the full help.
 	short = slices.Concat(actions, []key.Binding{k.Open, k.Search, k.Filter, bind("s/S", "sort"), k.Help, k.Quit})

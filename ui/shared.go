@@ -25,6 +25,9 @@ type shared struct {
 	sess domain.Session
 	user domain.User
 
+	viewsPath string // the file of each person's tab views; "" keeps none
+	instance  string // the database's, to keep views apart
+
 	width, height int
 }
 

@@ -14,19 +14,19 @@ var clientSpec = &entitySpec{
 	title:  "Clients",
 	entity: domain.EntityClient,
 	columns: []column{
-		{title: "id", sort: "id", width: 5, right: true},
-		{title: "name", sort: "full_name", width: 12, flex: 3},
-		{title: "company", sort: "company_name", width: 10, flex: 2},
-		{title: "email", sort: "email", width: 12, flex: 3},
-		{title: "phone", width: 12, flex: 1},
-		{title: "sales contact", sort: "sales_contact", width: 10, flex: 2},
-		{title: "updated", sort: "updated_at", width: 10},
+		{title: "id", sort: "id", width: 2, right: true, fit: true, pinned: true},
+		{title: "name", sort: "full_name", width: 16, flex: 3, pinned: true},
+		{title: "company", sort: "company_name", width: 10, flex: 2, priority: 4},
+		{title: "email", sort: "email", width: 14, flex: 3, priority: 6},
+		{title: "phone", width: 5, fit: true, priority: 5},
+		{title: "sales contact", sort: "sales_contact", width: 10, flex: 2, priority: 3},
+		{title: "updated", sort: "updated_at", width: 10, priority: 2},
 	},
 	sorts: domain.ClientSorts,
 	filters: func(role domain.Role) []filterOption {
 		out := []filterOption{allFilter}
 		if role == domain.RoleSales {
-			out = append(out, filterOption{"mine", "mine"})
+			out = append(out, filterOption{id: "mine", label: "mine"})
 		}
 		return out
 	},
@@ -71,7 +71,7 @@ var clientSpec = &entitySpec{
 }
 
 func clientQuery(q listQuery) domain.ClientQuery {
-	return domain.ClientQuery{PageQuery: q.page, Mine: q.filter == "mine"}
+	return domain.ClientQuery{PageQuery: q.page, Mine: q.has("mine")}
 }
 
 func clientRow(c domain.Client, loc *time.Location) row {

@@ -13,21 +13,21 @@ var contractSpec = &entitySpec{
 	title:  "Contracts",
 	entity: domain.EntityContract,
 	columns: []column{
-		{title: "id", sort: "id", width: 5, right: true},
-		{title: "client", sort: "client", width: 12, flex: 3},
-		{title: "sales contact", width: 10, flex: 2},
-		{title: "total", sort: "total_amount", width: 12, flex: 1, right: true},
-		{title: "paid", width: 12, flex: 1, right: true},
-		{title: "due", sort: "amount_due", width: 12, flex: 1, right: true},
-		{title: "signed", sort: "signed", width: 6},
+		{title: "id", sort: "id", width: 2, right: true, fit: true, pinned: true},
+		{title: "client", sort: "client", width: 16, flex: 3, pinned: true},
+		{title: "sales contact", width: 10, flex: 2, priority: 3},
+		{title: "total", sort: "total_amount", width: 5, right: true, fit: true, priority: 5},
+		{title: "paid", width: 4, right: true, fit: true, priority: 2},
+		{title: "due", sort: "amount_due", width: 3, right: true, fit: true, priority: 6},
+		{title: "signed", sort: "signed", width: 6, priority: 4},
 	},
 	sorts: domain.ContractSorts,
 	filters: func(role domain.Role) []filterOption {
 		out := []filterOption{allFilter}
 		if role == domain.RoleSales {
-			out = append(out, filterOption{"mine", "mine"})
+			out = append(out, filterOption{id: "mine", label: "mine"})
 		}
-		return append(out, filterOption{"unsigned", "unsigned"}, filterOption{"unpaid", "unpaid"})
+		return append(out, filterOption{id: "unsigned", label: "unsigned"}, filterOption{id: "unpaid", label: "unpaid"})
 	},
 	list: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery, loc *time.Location) (rowPage, error) {
 		p, err := app.Contracts.List(ctx, sess, contractQuery(q))
@@ -76,9 +76,9 @@ var contractSpec = &entitySpec{
 func contractQuery(q listQuery) domain.ContractQuery {
 	return domain.ContractQuery{
 		PageQuery: q.page,
-		Mine:      q.filter == "mine",
-		Unsigned:  q.filter == "unsigned",
-		Unpaid:    q.filter == "unpaid",
+		Mine:      q.has("mine"),
+		Unsigned:  q.has("unsigned"),
+		Unpaid:    q.has("unpaid"),
 		ClientID:  q.scopedID("client"),
 	}
 }

@@ -13,23 +13,27 @@ var eventSpec = &entitySpec{
 	title:  "Events",
 	entity: domain.EntityEvent,
 	columns: []column{
-		{title: "id", sort: "id", width: 5, right: true},
-		{title: "name", sort: "name", width: 9, flex: 3},
-		{title: "client", sort: "client", width: 8, flex: 2},
-		{title: "start", sort: "start_at", width: 16},
-		{title: "end", width: 11},
-		{title: "location", sort: "location", width: 7, flex: 2},
-		{title: "people", sort: "attendees", width: 6, right: true},
-		{title: "support", width: 8, flex: 2},
+		{title: "id", sort: "id", width: 2, right: true, fit: true, pinned: true},
+		{title: "name", sort: "name", width: 16, flex: 3, pinned: true},
+		{title: "client", sort: "client", width: 10, flex: 2, priority: 6},
+		{title: "start", sort: "start_at", width: 16, priority: 7},
+		{title: "end", width: 11, priority: 3},
+		{title: "location", sort: "location", width: 8, flex: 2, priority: 4},
+		{title: "people", sort: "attendees", width: 6, right: true, fit: true, priority: 2},
+		{title: "support", width: 8, flex: 2, priority: 5},
 	},
 	sorts: domain.EventSorts,
+	// What comes next matters most: the events not yet over, soonest first.
+	defaults: tabView{Filters: []string{"upcoming"}, Sort: "start_at"},
 	filters: func(role domain.Role) []filterOption {
 		out := []filterOption{allFilter}
 		if role == domain.RoleSupport || role == domain.RoleSales {
-			out = append(out, filterOption{"mine", "mine"})
+			out = append(out, filterOption{id: "mine", label: "mine"})
 		}
-		return append(out, filterOption{"nosupport", "without support"}, filterOption{"upcoming", "upcoming"},
-			filterOption{"week", "next 7 days"}, filterOption{"month", "next 30 days"})
+		return append(out, filterOption{id: "nosupport", label: "without support"},
+			filterOption{id: "upcoming", label: "upcoming", group: "when"},
+			filterOption{id: "week", label: "next 7 days", group: "when"},
+			filterOption{id: "month", label: "next 30 days", group: "when"})
 	},
 	list: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery, loc *time.Location) (rowPage, error) {
 		p, err := app.Events.List(ctx, sess, eventQuery(q))
@@ -87,13 +91,20 @@ var eventSpec = &entitySpec{
 func eventQuery(q listQuery) domain.EventQuery {
 	out := domain.EventQuery{
 		PageQuery:      q.page,
-		Mine:           q.filter == "mine",
-		WithoutSupport: q.filter == "nosupport",
-		Upcoming:       q.filter == "upcoming",
+		Mine:           q.has("mine"),
+		WithoutSupport: q.has("nosupport"),
+		Upcoming:       q.has("upcoming"),
 		ClientID:       q.scopedID("client"),
 		ContractID:     q.scopedID("contract"),
 	}
-	if days := map[string]int{"week": 7, "month": 30}[q.filter]; days > 0 {
+	days := 0
+	switch {
+	case q.has("week"):
+		days = 7
+	case q.has("month"):
+		days = 30
+	}
+	if days > 0 {
 		// Events under way or starting within the next days.
 		from := time.Now()
 		to := from.AddDate(0, 0, days)

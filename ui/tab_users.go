@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/epicevents/epic-tui/domain"
@@ -13,21 +14,21 @@ var userSpec = &entitySpec{
 	title:  "Users",
 	entity: domain.EntityUser,
 	columns: []column{
-		{title: "id", sort: "id", width: 5, right: true},
-		{title: "emp no", sort: "employee_number", width: 7},
-		{title: "name", sort: "full_name", width: 12, flex: 3},
-		{title: "username", sort: "username", width: 10, flex: 1},
-		{title: "email", sort: "email", width: 12, flex: 3},
-		{title: "role", sort: "role", width: 10},
-		{title: "active", width: 6},
+		{title: "id", sort: "id", width: 2, right: true, fit: true, pinned: true},
+		{title: "emp no", sort: "employee_number", width: 6, fit: true, priority: 3},
+		{title: "name", sort: "full_name", width: 16, flex: 3, pinned: true},
+		{title: "username", sort: "username", width: 10, flex: 1, priority: 6},
+		{title: "email", sort: "email", width: 12, flex: 3, priority: 4},
+		{title: "role", sort: "role", width: 13, priority: 5},
+		{title: "active", width: 6, priority: 2},
 	},
 	sorts: domain.UserSorts,
 	filters: func(domain.Role) []filterOption {
 		out := []filterOption{allFilter}
 		for _, r := range domain.Roles {
-			out = append(out, filterOption{"role:" + string(r), "role: " + r.Label()})
+			out = append(out, filterOption{id: "role:" + string(r), label: "role: " + r.Label(), group: "role"})
 		}
-		return append(out, filterOption{"active", "active"}, filterOption{"inactive", "deactivated"})
+		return append(out, filterOption{id: "active", label: "active", group: "active"}, filterOption{id: "inactive", label: "deactivated", group: "active"})
 	},
 	list: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery, _ *time.Location) (rowPage, error) {
 		p, err := app.Users.List(ctx, sess, userQuery(q))
@@ -72,12 +73,14 @@ var userSpec = &entitySpec{
 
 func userQuery(q listQuery) domain.UserQuery {
 	uq := domain.UserQuery{PageQuery: q.page}
-	switch f := q.filter; {
-	case f == "active", f == "inactive":
-		active := f == "active"
-		uq.Active = &active
-	case len(f) > 5 && f[:5] == "role:":
-		uq.Role = domain.Role(f[5:])
+	for _, f := range q.filters {
+		switch {
+		case f == "active", f == "inactive":
+			active := f == "active"
+			uq.Active = &active
+		case strings.HasPrefix(f, "role:"):
+			uq.Role = domain.Role(f[5:])
+		}
 	}
 	return uq
 }
