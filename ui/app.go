@@ -88,6 +88,8 @@ type model struct {
 	// its open form until they sign in again; anyone else gets a new one.
 	parked   *mainModel
 	parkedID int64
+
+	stopping bool // the server is stopping: quit once no form holds work
 }
 
 // New returns the root model of the app.
@@ -159,7 +161,17 @@ func (m *model) Init() tea.Cmd {
 
 // Update routes a message: ctrl+c and resizes first, then the screen.
 func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	next, cmd := m.update(msg)
+	return next, tea.Batch(cmd, m.quitIfStopping())
+}
+
+func (m *model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case ChangedMsg:
+		return m, m.changed()
+	case StoppingMsg:
+		m.stopping = true
+		return m, nil
 	case tea.WindowSizeMsg:
 		m.sh.width, m.sh.height = msg.Width, msg.Height
 		m.resize()
