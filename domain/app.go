@@ -47,6 +47,7 @@ type App struct {
 	Clients   *ClientService
 	Contracts *ContractService
 	Events    *EventService
+	SSHKeys   *SSHKeyService
 
 	core *core
 }
@@ -86,6 +87,7 @@ func New(ctx context.Context, d Deps) (*App, error) {
 		Clients:   &ClientService{c},
 		Contracts: &ContractService{c},
 		Events:    &EventService{c},
+		SSHKeys:   &SSHKeyService{c},
 		core:      c,
 	}, nil
 }
