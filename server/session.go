@@ -2,8 +2,10 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -51,6 +53,10 @@ func (sess *session) run() string {
 	ctx, cancel := context.WithCancel(ss.Context())
 	defer cancel()
 	opts := ui.Options{App: cfg.App, Sessions: sess.signIn, Loc: cfg.Loc, Report: cfg.Report}
+	if k := ss.PublicKey(); k != nil {
+		opts.SSHKey = strings.TrimSpace(string(gossh.MarshalAuthorizedKey(k)))
+		sess.signInWithKey(ctx)
+	}
 	if cfg.OnPanic != nil {
 		opts.OnPanic = func(value any, stack []byte) { cfg.OnPanic(value, stack, sess.user()) }
 	}
@@ -86,6 +92,18 @@ func (sess *session) run() string {
 	}
 	_ = ss.Exit(0)
 	return "quit"
+}
+
+// signInWithKey signs the session in when its key is registered to an
+// active user; otherwise the app starts on its login screen.
+func (sess *session) signInWithKey(ctx context.Context) {
+	u, err := sess.srv.cfg.App.SSHKeys.SignIn(ctx, sess.fingerprint)
+	switch {
+	case err == nil:
+		_, _ = sess.signIn.Save(u)
+	case !errors.Is(err, domain.ErrUnauthenticated):
+		sess.srv.cfg.Log.Error("ssh key sign-in", "remote", sess.ss.RemoteAddr().String(), "key", sess.fingerprint, "error", domain.Detail(err))
+	}
 }
 
 // filter notes when a key was last pressed, for the idle time-out.

@@ -482,7 +482,7 @@ func (m *mainModel) helpKeys() (short []key.Binding, full [][]key.Binding) {
 		keys := []key.Binding{bind("enter", "keep search"), bind("esc", "clear search"), bind("ctrl+c", "quit")}
 		return keys, [][]key.Binding{keys}
 	}
-	app := []key.Binding{k.Help, k.Logout, k.Quit}
+	app := []key.Binding{k.Help, bind(keysKey, "SSH keys"), k.Logout, k.Quit}
 	if d := m.detail(); d != nil {
 		item, _ := d.item()
 		actions := slices.Concat(m.allowedActions(d.spec, item), m.scopeKeys(d))
