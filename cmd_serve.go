@@ -12,8 +12,10 @@ import (
 	"github.com/getsentry/sentry-go"
 	"github.com/spf13/cobra"
 
+	"github.com/epicevents/epic-tui/auth"
 	"github.com/epicevents/epic-tui/domain"
 	"github.com/epicevents/epic-tui/server"
+	"github.com/epicevents/epic-tui/store"
 )
 
 // serveFlags are the settings of epic-tui serve.
@@ -63,11 +65,20 @@ func runServe(cmd *cobra.Command, dbFlag string, f serveFlags) error {
 	}
 	defer o.close()
 	ctx := cmd.Context()
-	db, app, err := o.openApp(ctx)
+	db, err := openDatabase(ctx, o.cfg)
 	if err != nil {
+		o.log.Error("open database", "database", store.Redact(o.cfg.DatabaseURL), "error", err.Error())
 		return err
 	}
 	defer db.Close()
+	changes := server.NewChanges(db, o.log)
+	app, err := domain.New(ctx, domain.Deps{Store: changes.Store(), Hasher: auth.NewArgon2(), Observer: observer{o.log}, Logger: o.log})
+	if err != nil {
+		return err
+	}
+	if err := changes.Listen(ctx, o.cfg.DatabaseURL); err != nil {
+		return err
+	}
 	if f.hostKey == "" {
 		dir, err := dataDir()
 		if err != nil {
@@ -80,7 +91,7 @@ func runServe(cmd *cobra.Command, dbFlag string, f serveFlags) error {
 	}
 	rep := reporter{o.log}
 	srv, err := server.New(server.Config{
-		App: app, HostKeyPath: f.hostKey, Log: o.log,
+		App: app, Changes: changes, HostKeyPath: f.hostKey, Log: o.log,
 		MaxSessions: f.maxSessions, PerMinute: f.perMinute, IdleTimeout: f.idle, DrainTimeout: f.drain,
 		Report:  rep.Report,
 		OnPanic: func(value any, stack []byte, actor domain.User) { panicOf(rep, value, stack, actor) },

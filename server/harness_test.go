@@ -27,10 +27,11 @@ const testPassword = "correct horse"
 
 // world is a server on a random port over a database with two people in it.
 type world struct {
-	t      *testing.T
-	db     *store.DB
-	app    *domain.App
-	srv    *server.Server
+	t       *testing.T
+	db      *store.DB
+	changes *server.Changes
+	app     *domain.App
+	srv     *server.Server
 	addr   string
 	served chan error
 
@@ -60,7 +61,8 @@ func appOn(t testing.TB, db domain.Store) *domain.App {
 func newWorld(t *testing.T, db *store.DB, tune func(*server.Config)) *world {
 	t.Helper()
 	ctx := context.Background()
-	w := &world{t: t, db: db, app: appOn(t, db)}
+	w := &world{t: t, db: db, changes: server.NewChanges(db, nil)}
+	w.app = appOn(t, w.changes.Store())
 	admin, err := w.app.Auth.SetupAdmin(ctx, domain.NewUser{FullName: "Ada Admin", Username: "admin", Email: "admin@epic.test", Password: testPassword})
 	if err != nil {
 		t.Fatal(err)
@@ -78,7 +80,7 @@ func newWorld(t *testing.T, db *store.DB, tune func(*server.Config)) *world {
 // start runs a server of the world's app.
 func (w *world) start(tune func(*server.Config)) {
 	t := w.t
-	cfg := server.Config{App: w.app, HostKeyPath: filepath.Join(t.TempDir(), "host_key")}
+	cfg := server.Config{App: w.app, Changes: w.changes, HostKeyPath: filepath.Join(t.TempDir(), "host_key")}
 	if tune != nil {
 		tune(&cfg)
 	}
@@ -96,6 +98,27 @@ func (w *world) start(tune func(*server.Config)) {
 		_ = srv.Shutdown(context.Background())
 		<-w.served
 	})
+}
+
+// another starts a second server on the same database, as a second
+// process would: its own app, and the changes of the first heard through
+// the PostgreSQL database at dbURL.
+func (w *world) another(dbURL string) *world {
+	t := w.t
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	if err := w.changes.Listen(ctx, dbURL); err != nil {
+		t.Fatal(err)
+	}
+	o := *w
+	o.changes = server.NewChanges(w.db, nil)
+	o.app = appOn(t, o.changes.Store())
+	if err := o.changes.Listen(ctx, dbURL); err != nil {
+		t.Fatal(err)
+	}
+	o.start(nil)
+	return &o
 }
 
 // newKey makes an SSH key pair for a client.

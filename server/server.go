@@ -38,6 +38,9 @@ type Config struct {
 	HostKeyPath string // an ed25519 key is generated there when missing
 	Log         *slog.Logger
 	Loc         *time.Location // nil = time.Local
+	// Changes, when the app writes through Changes.Store, makes the
+	// sessions reload what they show after every change.
+	Changes *Changes
 
 	MaxSessions      int           // sessions at once; past it a connection is told and closed
 	PerMinute        int           // connections accepted per source address per minute
@@ -112,6 +115,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: no host key in %s", cfg.HostKeyPath)
 	}
 	s.ssh = srv
+	if cfg.Changes != nil {
+		cfg.Changes.attach(s.Broadcast)
+	}
 	s.fingerprint = gossh.FingerprintSHA256(srv.HostSigners[0].PublicKey())
 	return s, nil
 }

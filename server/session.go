@@ -158,7 +158,7 @@ func (sess *session) endReason() string {
 	return sess.reason
 }
 
-// user is who is signed in, or the zero user.
+// user is who signed in last, or the zero user.
 func (sess *session) user() domain.User { return sess.signIn.user() }
 
 // memorySessions keeps the sign-in of one SSH session in the server's
@@ -166,7 +166,7 @@ func (sess *session) user() domain.User { return sess.signIn.user() }
 type memorySessions struct {
 	mu   sync.Mutex
 	sess domain.Session
-	u    domain.User
+	u    domain.User // the last user signed in, kept after a sign-out for the log
 }
 
 // Load returns the session signed in, or os.ErrNotExist.
@@ -192,7 +192,7 @@ func (m *memorySessions) Save(u domain.User) (domain.Session, error) {
 func (m *memorySessions) Clear() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.sess, m.u = domain.Session{}, domain.User{}
+	m.sess = domain.Session{}
 	return nil
 }
 
