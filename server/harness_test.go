@@ -32,8 +32,8 @@ type world struct {
 	changes *server.Changes
 	app     *domain.App
 	srv     *server.Server
-	addr   string
-	served chan error
+	addr    string
+	served  chan error
 
 	admin, sales domain.User
 	adminSess    domain.Session
