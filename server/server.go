@@ -54,6 +54,9 @@ type Config struct {
 	OnPanic func(value any, stack []byte, actor domain.User)
 }
 
+// endGrace is how long sessions ended by a stop get to say so.
+const endGrace = 2 * time.Second
+
 // Server is an SSH server running the app for each connection.
 type Server struct {
 	cfg         Config
@@ -177,10 +180,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	idle := s.idle
 	s.mu.Unlock()
-	// Closing the listeners first means no session starts after the
-	// message below went out.
-	closed := make(chan error, 1)
-	go func() { closed <- s.ssh.Shutdown(context.Background()) }()
+	// No session starts from now on (add refuses it), so every session
+	// hears the message below. Shutdown closes the listeners at once, then
+	// waits for the connections, which Close below ends.
+	go func() { _ = s.ssh.Shutdown(context.Background()) }()
 	s.Broadcast(ui.StoppingMsg{})
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.DrainTimeout)
 	defer cancel()
@@ -188,10 +191,19 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	case <-idle:
 	case <-ctx.Done():
 		s.mu.Lock()
+		left := make([]*session, 0, len(s.sessions))
 		for sess := range s.sessions {
-			sess.end("the server stopped")
+			left = append(left, sess)
 		}
 		s.mu.Unlock()
+		for _, sess := range left {
+			sess.end("the server stopped")
+		}
+		// Let the sessions say so before their connections close.
+		select {
+		case <-idle:
+		case <-time.After(endGrace):
+		}
 	}
 	err := s.ssh.Close()
 	if errors.Is(err, ssh.ErrServerClosed) {

@@ -76,3 +76,65 @@ func TestGracefulStopWithFormOpen(t *testing.T) {
 		}
 	})
 }
+
+func TestThrottledOverSSH(t *testing.T) {
+	w := newWorld(t, storetest.OpenSQLite(t), nil)
+	for range domain.ThrottleAfter {
+		c := w.dial(nil, true)
+		c.login("sam", "wrong password")
+		c.waitFor("invalid username or password")
+	}
+	c := w.dial(nil, true)
+	c.login("sam", testPassword)
+	c.waitFor("invalid username or password; too many attempts, try again in")
+}
+
+func TestSalesScopedEdit(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db, nil)
+		ctx := context.Background()
+		sally, err := w.app.Users.Create(ctx, w.adminSess, domain.NewUser{FullName: "Sally Seller", Username: "sally",
+			Email: "sally@epic.test", Role: domain.RoleSales, Password: testPassword})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			name  string
+			sales int64
+		}{{"Other Client", sally.ID}, {"Own Client", w.sales.ID}} {
+			if _, err := w.app.Clients.Create(ctx, w.adminSess, domain.ClientInput{FullName: c.name, Email: c.name[:3] + "@epic.test",
+				Phone: "0612345678", SalesContactID: c.sales}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c := w.dial(nil, true)
+		c.login("sam", testPassword)
+		c.waitFor("Own Client")
+		c.typeText("e")
+		c.waitFor("you can only update clients you are the sales contact of")
+		c.typeText("j")
+		c.typeText("e")
+		c.waitFor("Full name")
+		c.typeText(" Renamed\r\r\r\r")
+		c.waitFor("saved")
+		page, err := w.app.Clients.List(ctx, w.adminSess, domain.ClientQuery{PageQuery: domain.PageQuery{Search: "Renamed"}})
+		if err != nil || len(page.Items) != 1 || page.Items[0].SalesContactID != w.sales.ID {
+			t.Fatalf("after the edit: %+v, %v", page.Items, err)
+		}
+	})
+}
+
+func TestStopEndsUnsavedFormAfterDrain(t *testing.T) {
+	w := newWorld(t, storetest.OpenSQLite(t), func(c *server.Config) { c.DrainTimeout = 300 * time.Millisecond })
+	c := w.dial(nil, true)
+	c.login("sam", testPassword)
+	c.waitFor("no clients")
+	c.typeText("n")
+	c.waitFor("Full name")
+	c.typeText("Never Saved")
+	if err := w.srv.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c.waitEnd()
+	c.waitFor("the server stopped")
+}
