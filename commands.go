@@ -58,6 +58,7 @@ the events. Without a sub-command it starts the application.
 		newLogoutCommand(&dbFlag),
 		newExportCommand(&dbFlag, stdin),
 		newImportCommand(&dbFlag, stdin),
+		newServeCommand(&dbFlag),
 		newVersionCommand(),
 		newManCommand(root),
 	)

@@ -166,6 +166,22 @@ CREATE TABLE IF NOT EXISTS audit_log (
 CREATE INDEX IF NOT EXISTS audit_log_entity_idx ON audit_log (entity, entity_id, id);
 CREATE UNIQUE INDEX IF NOT EXISTS audit_log_request_key_idx ON audit_log (request_key);
 
+-- SSH public keys people register to sign in to `epic-tui serve` without a
+-- password. A key belongs to one user and goes with them; its fingerprint
+-- (SHA256:…, as ssh-keygen -l prints it) finds it at each connection, so
+-- one key opens one account only.
+CREATE TABLE IF NOT EXISTS ssh_keys (
+    id           BIGSERIAL PRIMARY KEY,
+    user_id      BIGINT      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    fingerprint  TEXT        NOT NULL CHECK (fingerprint LIKE 'SHA256:%'),
+    public_key   TEXT        NOT NULL CHECK (length(public_key) BETWEEN 1 AND 8192),
+    name         TEXT        NOT NULL DEFAULT '' CHECK (length(name) <= 120),
+    created_at   TIMESTAMPTZ NOT NULL,
+    last_used_at TIMESTAMPTZ,
+    CONSTRAINT ssh_keys_fingerprint_key UNIQUE (fingerprint)
+);
+CREATE INDEX IF NOT EXISTS ssh_keys_user_idx ON ssh_keys (user_id, id);
+
 INSERT INTO roles (name, label) VALUES
     ('admin', 'Administrator'),
     ('management', 'Management'),
@@ -198,6 +214,6 @@ INSERT INTO role_permissions (role, permission_id, scope) VALUES
     ('support', 14, 'all'), ('support', 15, 'own')
 ON CONFLICT DO NOTHING;
 
-INSERT INTO schema_version (id, version) VALUES (1, 1) ON CONFLICT DO NOTHING;
+INSERT INTO schema_version (id, version) VALUES (1, 3) ON CONFLICT DO NOTHING;
 
 INSERT INTO instance (id, uid) VALUES (1, gen_random_uuid()::text) ON CONFLICT DO NOTHING;

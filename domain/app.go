@@ -47,6 +47,7 @@ type App struct {
 	Clients   *ClientService
 	Contracts *ContractService
 	Events    *EventService
+	SSHKeys   *SSHKeyService
 
 	core *core
 }
@@ -89,6 +90,7 @@ func newApp(c *core) *App {
 		Clients:   &ClientService{c},
 		Contracts: &ContractService{c},
 		Events:    &EventService{c},
+		SSHKeys:   &SSHKeyService{c},
 		core:      c,
 	}
 }

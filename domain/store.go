@@ -78,6 +78,14 @@ type Queries interface {
 	UpdateEvent(ctx context.Context, e *Event) error
 	DeleteEvent(ctx context.Context, id int64, version int) error
 
+	SSHKey(ctx context.Context, id int64) (SSHKey, error)
+	SSHKeyByFingerprint(ctx context.Context, fingerprint string) (SSHKey, error)
+	ListSSHKeys(ctx context.Context, userID int64) ([]SSHKey, error)
+	InsertSSHKey(ctx context.Context, k *SSHKey) error
+	DeleteSSHKey(ctx context.Context, id int64) error
+	// SSHKeyUsed records a sign-in with the key; not a change to audit.
+	SSHKeyUsed(ctx context.Context, id int64, at time.Time) error
+
 	InsertAudit(ctx context.Context, a *AuditEntry) error
 	ListAudit(ctx context.Context, entity Entity, id int64) ([]AuditEntry, error)
 	// AuditByRequestKey finds the entry of the change made under a request

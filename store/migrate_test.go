@@ -149,7 +149,7 @@ func TestMigrateLegacyDatabase(t *testing.T) {
 		if err != nil {
 			t.Fatalf("migrate a legacy database: %v", err)
 		}
-		if len(applied) != store.SchemaVersion || applied[0].Version != 1 {
+		if applied[0].Version != 1 || applied[len(applied)-1].Version != store.SchemaVersion {
 			t.Errorf("applied %+v, want every migration from 1", applied)
 		}
 		if err := db.CheckSchema(ctx); err != nil {

@@ -45,6 +45,9 @@ type Options struct {
 	// Instance names the database (store.DB.InstanceID), so the views of
 	// several databases stay apart in one file.
 	Instance string
+	// SSHKey is the public key (authorized_keys line) a server session
+	// came with: after a password sign-in the app offers to register it.
+	SSHKey string
 }
 
 // Minimum terminal size; below it the app asks for a bigger window.
@@ -74,8 +77,9 @@ type startMsg struct {
 
 // signedInMsg: someone has signed in (or set up the first admin).
 type signedInMsg struct {
-	sess domain.Session
-	user domain.User
+	sess     domain.Session
+	user     domain.User
+	password bool // signed in with a password on the login screen
 }
 
 // signedOutMsg sends the app back to the login screen with a reason.
@@ -95,6 +99,12 @@ type model struct {
 	// its open form until they sign in again; anyone else gets a new one.
 	parked   *mainModel
 	parkedID int64
+
+	stopping bool // the server is stopping: quit once no form holds work
+
+	sshKey   string      // see Options.SSHKey
+	offer    *keyOffer   // asking to register sshKey
+	keysView *keysScreen // the SSH keys screen, over the main screen
 }
 
 // New returns the root model of the app.
@@ -120,7 +130,7 @@ func newModel(ctx context.Context, opts Options) *model {
 		width:     80,
 		height:    24,
 	}
-	return &model{sh: sh}
+	return &model{sh: sh, sshKey: opts.SSHKey}
 }
 
 // Run runs the app until the user quits or ctx ends. A panic ends it with
@@ -171,7 +181,17 @@ func (m *model) Init() tea.Cmd {
 
 // Update routes a message: ctrl+c and resizes first, then the screen.
 func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	next, cmd := m.update(msg)
+	return next, tea.Batch(cmd, m.quitIfStopping())
+}
+
+func (m *model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case ChangedMsg:
+		return m, m.changed()
+	case StoppingMsg:
+		m.stopping = true
+		return m, nil
 	case tea.WindowSizeMsg:
 		m.sh.width, m.sh.height = msg.Width, msg.Height
 		m.resize()
@@ -202,15 +222,23 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		}
 		m.parked = nil
+		if msg.password && m.sshKey != "" {
+			m.offer = newKeyOffer(m.sh, m.sshKey)
+		}
 		m.resize()
 		return m, tea.Batch(m.main.Init(), restore)
 	case signedOutMsg:
 		m.parked, m.parkedID = m.main, m.sh.user.ID
 		m.sh.sess, m.sh.user = domain.Session{}, domain.User{}
-		m.main = nil
+		m.main, m.offer, m.keysView = nil, nil, nil
 		return m, m.showLogin(msg.reason)
 	}
 
+	if m.screen == screenMain {
+		if cmd, ok := m.overlay(msg); ok {
+			return m, cmd
+		}
+	}
 	switch m.screen {
 	case screenStart:
 		if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "q" {
@@ -312,6 +340,9 @@ func (m *model) render() string {
 		return st.title.Render("Epic Events CRM") + "\n" + reason + "\n" + m.form.View() +
 			"\n\n" + st.dim.Render("enter next · esc clear · ctrl+c quit")
 	case screenMain:
+		if v := m.overlayView(); v != "" {
+			return v
+		}
 		return m.main.View()
 	}
 	if m.err != "" {

@@ -42,7 +42,9 @@ func (c *loginContent) submit(ctx context.Context, app *domain.App, _ domain.Ses
 	if err != nil {
 		return nil, err
 	}
-	return saveSession(c.sessions, u)
+	msg, err := saveSession(c.sessions, u)
+	msg.password = true
+	return msg, err
 }
 
 // failed forgets the password: the next try types it again.

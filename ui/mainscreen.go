@@ -533,7 +533,7 @@ func (m *mainModel) helpKeys() (short []key.Binding, full [][]key.Binding) {
 		keys := []key.Binding{bind("enter", "run"), bind("esc", "close")}
 		return keys, [][]key.Binding{keys, {bind(":ID", "go to record ID"), bind(":clients", "tab, or :contracts, :events, :users"), bind(":q", "quit")}}
 	}
-	app := []key.Binding{k.Password, k.Command, k.Copy, k.Help, k.Logout, k.Quit}
+	app := []key.Binding{k.Password, k.Command, k.Copy, k.Help, bind(keysKey, "SSH keys"), k.Logout, k.Quit}
 	if d := m.detail(); d != nil {
 		item, _ := d.item()
 		actions := slices.Concat(m.allowedActions(d.spec, item), m.scopeKeys(d))
