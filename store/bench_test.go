@@ -283,17 +283,39 @@ func BenchmarkListClientsSearchSome(b *testing.B) {
 }
 
 // BenchmarkListClientsSearchShort searches a rare term of two letters, too
-// short for the trigram indexes.
+// short for the trigram indexes: it begins a word.
 func BenchmarkListClientsSearchShort(b *testing.B) {
 	eachDialect(b, func(b *testing.B, db *store.DB) {
 		for b.Loop() {
-			page, err := db.ListClients(ctx, domain.ClientQuery{PageQuery: domain.PageQuery{Search: "yx", Sort: "full_name"}})
+			page, err := db.ListClients(ctx, domain.ClientQuery{PageQuery: domain.PageQuery{Search: "zy", Sort: "full_name"}})
 			if err != nil || len(page.Items) != 1 {
 				b.Fatalf("%d found, %v", len(page.Items), err)
 			}
 		}
 	})
 }
+
+// benchFirstPage lists the first page of clients searching search, sorted
+// by sort, and wants a match.
+func benchFirstPage(b *testing.B, search, sort string) {
+	eachDialect(b, func(b *testing.B, db *store.DB) {
+		for b.Loop() {
+			page, err := db.ListClients(ctx, domain.ClientQuery{PageQuery: domain.PageQuery{Search: search, Sort: sort}})
+			if err != nil || len(page.Items) == 0 {
+				b.Fatalf("%d found, %v", len(page.Items), err)
+			}
+		}
+	})
+}
+
+// The keystrokes of a search typed in the clients tab, sorted by id as it
+// opens: one letter every row bears, two letters one row in ten bears, a
+// common word and a second term that narrows it to one row in a hundred.
+func BenchmarkListClientsKeyOneLetter(b *testing.B)  { benchFirstPage(b, "c", "id") }
+func BenchmarkListClientsKeyTwoLetters(b *testing.B) { benchFirstPage(b, "al", "id") }
+func BenchmarkListClientsKeyWord(b *testing.B)       { benchFirstPage(b, "alpha", "id") }
+func BenchmarkListClientsKeySome(b *testing.B)       { benchFirstPage(b, "alpha 77", "id") }
+func BenchmarkListClientsKeySomeByName(b *testing.B) { benchFirstPage(b, "alpha 77", "full_name") }
 
 func BenchmarkCountClientsSearch(b *testing.B) {
 	eachDialect(b, func(b *testing.B, db *store.DB) {

@@ -14,7 +14,8 @@ const clientColumns = `clients.id, clients.full_name, clients.email, clients.pho
 const clientFrom = `clients JOIN users sales ON sales.id = clients.sales_contact_id`
 
 // clientSearch is the text a client is found by: its own and its sales contact's.
-var clientSearch = searchable{text: "clients.search_all", id: "clients.id", fts: "clients_fts", table: "clients"}
+var clientSearch = searchable{text: "clients.search_all", id: "clients.id", fts: "clients_fts", table: "clients",
+	words: "clients_words"}
 
 // clientSorts are the expressions behind domain.ClientSorts.
 var clientSorts = map[string]sortKey{

@@ -19,7 +19,8 @@ const contractFrom = `contracts
 
 // contractSearch is the text a contract is found by: its own, its client's
 // and its sales contact's.
-var contractSearch = searchable{text: "contracts.search_all", id: "contracts.id", fts: "contracts_fts", table: "contracts"}
+var contractSearch = searchable{text: "contracts.search_all", id: "contracts.id", fts: "contracts_fts", table: "contracts",
+	words: "contracts_words"}
 
 // contractSorts are the expressions behind domain.ContractSorts.
 var contractSorts = map[string]sortKey{

@@ -20,7 +20,8 @@ const eventFrom = `events
 
 // eventSearch is the text an event is found by: its own, its client's and
 // its support contact's.
-var eventSearch = searchable{text: "events.search_all", id: "events.id", fts: "events_fts", table: "events"}
+var eventSearch = searchable{text: "events.search_all", id: "events.id", fts: "events_fts", table: "events",
+	words: "events_words"}
 
 // eventSorts are the expressions behind domain.EventSorts.
 var eventSorts = map[string]sortKey{

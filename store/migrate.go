@@ -26,7 +26,7 @@ var migrationFiles embed.FS
 
 // SchemaVersion is the number of the newest migration this build holds. A
 // test checks it against the files.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // versionTable is where goose records the migrations applied.
 const versionTable = "goose_db_version"

@@ -161,6 +161,13 @@ func TestMigrateLegacyDatabase(t *testing.T) {
 		if got, err := db.Client(ctx, c.ID); err != nil || got.FullName != "Kept Client" {
 			t.Errorf("client lost: %+v, %v", got, err)
 		}
+		// Rows made before the word indexes are found by a word's beginning.
+		for _, search := range []string{"k", "cl", "kept c"} {
+			page, err := db.ListClients(ctx, domain.ClientQuery{PageQuery: domain.PageQuery{Search: search}})
+			if err != nil || len(page.Items) != 1 || page.Items[0].ID != c.ID {
+				t.Errorf("search %q after migrate: %+v, %v", search, page.Items, err)
+			}
+		}
 		var after string
 		if err := db.SQL().Get(&after, `SELECT uid FROM instance`); err != nil || after != instance {
 			t.Errorf("instance id %q became %q (%v): saved sessions would be refused", instance, after, err)

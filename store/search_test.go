@@ -148,7 +148,21 @@ func TestSearchTerms(t *testing.T) {
 			`"`:           found[:1],
 			`say "hi" lt`: found[:1],
 			"qz":          found[1:2],
-			"z":           found[1:],
+			// Terms of one or two letters or digits begin a word (a run of
+			// letters and digits); longer ones, or any holding another
+			// character, match anywhere.
+			"z":           found[3:4],
+			"x":           found[2:3],
+			"y":           found[2:3],
+			"ne":          found[3:4],
+			"KÜ":          found[3:4],
+			"nu":          found[2:3],
+			"a":           found[1:2],
+			"s":           found,
+			"hi lt":       found[:1],
+			"zoe k":       found[3:4],
+			"ea":          nil,
+			"ay":          nil,
 			"QZ and co*":  found[1:2],
 			"co* q":       found[1:2],
 			"and":         found[1:2], // a word, not FTS5's operator
