@@ -40,6 +40,10 @@ var sqliteParams = []string{
 	"_pragma=foreign_keys(1)",
 	"_pragma=journal_mode(WAL)",
 	"_pragma=busy_timeout(10000)",
+	// Searches read much of the FTS5 tables: mapped pages skip a read
+	// system call each, and a 64 MiB cache keeps them between searches.
+	"_pragma=mmap_size(268435456)",
+	"_pragma=cache_size(-65536)",
 	"_txlock=immediate", // writers queue on BEGIN instead of failing on upgrade
 	"_time_format=sqlite",
 }

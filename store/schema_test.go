@@ -132,7 +132,7 @@ func TestSQLitePragmasOnEveryConnection(t *testing.T) {
 					return
 				}
 				defer conn.Close()
-				var fk, busy int
+				var fk, busy, mmap, cache int
 				var journal string
 				err = conn.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk)
 				if err == nil {
@@ -141,8 +141,15 @@ func TestSQLitePragmasOnEveryConnection(t *testing.T) {
 				if err == nil {
 					err = conn.QueryRowContext(ctx, `PRAGMA busy_timeout`).Scan(&busy)
 				}
-				if err == nil && (fk != 1 || journal != "wal" || busy != 10000) {
-					err = fmt.Errorf("foreign_keys=%d journal_mode=%s busy_timeout=%d", fk, journal, busy)
+				if err == nil {
+					err = conn.QueryRowContext(ctx, `PRAGMA mmap_size`).Scan(&mmap)
+				}
+				if err == nil {
+					err = conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cache)
+				}
+				if err == nil && (fk != 1 || journal != "wal" || busy != 10000 || mmap != 256<<20 || cache != -65536) {
+					err = fmt.Errorf("foreign_keys=%d journal_mode=%s busy_timeout=%d mmap_size=%d cache_size=%d",
+						fk, journal, busy, mmap, cache)
 				}
 				conns <- err
 				<-hold // keep the connection busy so the others open new ones
