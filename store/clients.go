@@ -83,9 +83,18 @@ func (q queries) ListClients(ctx context.Context, cq domain.ClientQuery) (domain
 	return page, nil
 }
 
+// EstimateClients tells quickly about how many clients q asks for.
+func (q queries) EstimateClients(ctx context.Context, cq domain.ClientQuery) (domain.Estimate, error) {
+	e, err := q.estimate(ctx, "clients", clientFrom, clientFilter(cq))
+	if err != nil {
+		return e, wrap("estimate clients", err)
+	}
+	return e, nil
+}
+
 // CountClients counts the clients q asks for, all pages together.
 func (q queries) CountClients(ctx context.Context, cq domain.ClientQuery) (int, error) {
-	n, err := q.count(ctx, clientFrom, clientFilter(cq))
+	n, err := q.count(ctx, "clients", clientFrom, clientFilter(cq))
 	if err != nil {
 		return 0, wrap("count clients", err)
 	}

@@ -289,3 +289,35 @@ func walkSearch[T any](t *testing.T, name, sort, search string, list func(domain
 		}
 	}
 }
+
+// TestEstimate checks the quick counts: exact up to the bound, past it an
+// estimate or a lower bound, never more exact than it says.
+func TestEstimate(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		defer store.SetExactBound(5)()
+		sales := newUser(t, db, "sam", domain.RoleSales)
+		for i := range 12 {
+			name := fmt.Sprintf("Alpha %d", i)
+			if i < 2 {
+				name = []string{"Bravo Kilo", "Bravo Lima"}[i]
+			}
+			newClient(t, db, name, sales.ID)
+		}
+		for search, want := range map[string]int{"bravo": 2, "br": 2, "b": 2, "bravo k": 1, "zulu": 0} {
+			e, err := db.EstimateClients(ctx, domain.ClientQuery{PageQuery: domain.PageQuery{Search: search}})
+			if err != nil || e != (domain.Estimate{N: want, Exact: true}) {
+				t.Errorf("estimate %q = %+v, %v; want exactly %d", search, e, err, want)
+			}
+		}
+		for _, search := range []string{"", "alpha", "a"} {
+			e, err := db.EstimateClients(ctx, domain.ClientQuery{PageQuery: domain.PageQuery{Search: search}})
+			if err != nil || e.Exact || (e.AtLeast && e.N != 5) || (!e.AtLeast && e.N <= 5) {
+				t.Errorf("estimate %q = %+v, %v; want past the bound of 5, not exact", search, e, err)
+			}
+		}
+		e, err := db.EstimateContracts(ctx, domain.ContractQuery{SalesContactID: sales.ID})
+		if err != nil || e != (domain.Estimate{Exact: true}) {
+			t.Errorf("estimate of contracts = %+v, %v; want exactly none", e, err)
+		}
+	})
+}
