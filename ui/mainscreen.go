@@ -95,9 +95,16 @@ func (m *mainModel) detail() *detailModel {
 	return m.details[len(m.details)-1]
 }
 
-// Update routes a message: answers to their tab or view, keys to whatever
-// has focus first (form, menu, search box), then global keys, then the tab.
+// Update routes a message, then counts the tab on screen if its count
+// waited for it to be shown.
 func (m *mainModel) Update(msg tea.Msg) tea.Cmd {
+	cmd := m.update(msg)
+	return tea.Batch(cmd, m.list().countIfDue())
+}
+
+// update routes a message: answers to their tab or view, keys to whatever
+// has focus first (form, menu, search box), then global keys, then the tab.
+func (m *mainModel) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		return m.key(msg)
@@ -105,7 +112,8 @@ func (m *mainModel) Update(msg tea.Msg) tea.Cmd {
 		cmd, err := m.lists[msg.tab].onPage(msg)
 		return tea.Batch(cmd, m.fail(err))
 	case countMsg:
-		return m.fail(m.lists[msg.tab].onCount(msg))
+		cmd, err := m.lists[msg.tab].onCount(msg)
+		return tea.Batch(cmd, m.fail(err))
 	case searchTickMsg:
 		l := m.lists[msg.tab]
 		if msg.seq == l.search.seq {

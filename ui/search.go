@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strconv"
 	"time"
 
 	"charm.land/bubbles/v2/textinput"
@@ -89,4 +90,15 @@ func (s *searchBox) View(width int, applied string) string {
 		return "/ " + s.input.View()
 	}
 	return "/ " + truncate(applied, width-2)
+}
+
+// formatApprox shows an estimated count: "~950", "~190k", "~1.2M".
+func formatApprox(n int) string {
+	switch {
+	case n < 1000:
+		return "~" + strconv.Itoa(n)
+	case n < 1_000_000:
+		return "~" + strconv.Itoa((n+500)/1000) + "k"
+	}
+	return "~" + strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64) + "M"
 }

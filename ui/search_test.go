@@ -104,3 +104,79 @@ func TestSearchAfterPauseRunsAtOnce(t *testing.T) {
 	h.mustSee("Bruno Durand")
 	h.mustNotSee("Alice Martin")
 }
+
+// countLog is the real store, counting the counts of contracts asked.
+type countLog struct {
+	domain.Store
+	mu     sync.Mutex
+	counts int
+}
+
+func (s *countLog) CountContracts(ctx context.Context, q domain.ContractQuery) (int, error) {
+	s.mu.Lock()
+	s.counts++
+	s.mu.Unlock()
+	return s.Store.CountContracts(ctx, q)
+}
+
+func (s *countLog) EstimateContracts(ctx context.Context, q domain.ContractQuery) (domain.Estimate, error) {
+	s.mu.Lock()
+	s.counts++
+	s.mu.Unlock()
+	return s.Store.EstimateContracts(ctx, q)
+}
+
+func (s *countLog) asked() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.counts
+}
+
+// A tab is counted when it is shown, not while another is on screen.
+func TestTabCountedWhenShown(t *testing.T) {
+	log := &countLog{Store: storetest.OpenSQLite(t)}
+	app := appOn(t, log)
+	f := newFixture(t, app)
+	c := f.client(t, "Alice Martin", "alice@client.test")
+	for range pageSize + 1 {
+		f.contract(t, c.ID, 1000, 0, false)
+	}
+	h := signedInHarness(t, app, f.admin)
+	h.mustSee("Alice Martin", "1/1")
+	if n := log.asked(); n != 0 {
+		t.Errorf("the contracts were counted %d times out of sight", n)
+	}
+	h.key("2")
+	h.mustSee("1/101")
+	if log.asked() == 0 {
+		t.Error("the contracts tab on screen was not counted")
+	}
+}
+
+// Past a thousand rows the status line shows what is known at once, then
+// the exact count.
+func TestTotalShowsEstimateThenCount(t *testing.T) {
+	app := newApp(t)
+	f := newFixture(t, app)
+	f.manyClients(t, 1001)
+	h := signedInHarness(t, app, f.admin)
+	h.mustSee("1/1 001")
+	l := h.m.(*model).main.lists[tabClients]
+	l.newQuery()
+	msg, ok := l.count()().(countMsg)
+	if !ok || msg.estimate == nil {
+		t.Fatalf("the first answer is %+v, want an estimate", msg)
+	}
+	_, exact := h.m.Update(msg)
+	h.mustSee("1/1 000+")
+	h.run(exact, 0)
+	h.mustSee("1/1 001")
+}
+
+func TestFormatApprox(t *testing.T) {
+	for n, want := range map[int]string{950: "~950", 1000: "~1k", 189_600: "~190k", 1_234_567: "~1.2M"} {
+		if got := formatApprox(n); got != want {
+			t.Errorf("formatApprox(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
