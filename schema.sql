@@ -140,6 +140,18 @@ CREATE INDEX IF NOT EXISTS clients_search_idx ON clients USING gin (search_all g
 CREATE INDEX IF NOT EXISTS contracts_search_idx ON contracts USING gin (search_all gin_trgm_ops);
 CREATE INDEX IF NOT EXISTS events_search_idx ON events USING gin (search_all gin_trgm_ops);
 
+-- Terms of one or two characters are too short for trigrams: they match the
+-- beginning of a word (a run of letters and digits), found through the GIN
+-- indexes of every word's first one and two characters. Their SQLite twins
+-- are the FTS5 tables <table>_words (prefix = '1 2').
+CREATE OR REPLACE FUNCTION word_prefixes(text) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT string_to_array(regexp_replace($1, '[^[:alnum:]]*([[:alnum:]])([[:alnum:]]?)[[:alnum:]]*', '\1 \1\2 ', 'g'), ' ')
+$$;
+CREATE INDEX IF NOT EXISTS clients_words_idx ON clients USING gin (word_prefixes(search_all));
+CREATE INDEX IF NOT EXISTS contracts_words_idx ON contracts USING gin (word_prefixes(search_all));
+CREATE INDEX IF NOT EXISTS events_words_idx ON events USING gin (word_prefixes(search_all));
+
 -- Failed logins that named no account, throttled exactly like an account's
 -- so that the answers never tell whether an account exists. The login is
 -- kept only as a hash: it may be a password typed in the wrong field.

@@ -59,6 +59,18 @@ func (s *ClientService) Count(ctx context.Context, sess Session, q ClientQuery) 
 	return s.c.store.CountClients(ctx, q)
 }
 
+// Estimate tells quickly about how many clients match q.
+func (s *ClientService) Estimate(ctx context.Context, sess Session, q ClientQuery) (Estimate, error) {
+	actor, err := s.c.authorize(ctx, s.c.store, sess, EntityClient, ActionRead)
+	if err != nil {
+		return Estimate{}, err
+	}
+	if q.Mine {
+		q.SalesContactID = actor.ID
+	}
+	return s.c.store.EstimateClients(ctx, q)
+}
+
 // Get returns a client with its contracts and events.
 func (s *ClientService) Get(ctx context.Context, sess Session, id int64) (ClientDetail, error) {
 	if _, err := s.c.authorize(ctx, s.c.store, sess, EntityClient, ActionRead); err != nil {

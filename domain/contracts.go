@@ -55,6 +55,18 @@ func (s *ContractService) Count(ctx context.Context, sess Session, q ContractQue
 	return s.c.store.CountContracts(ctx, q)
 }
 
+// Estimate tells quickly about how many contracts match q.
+func (s *ContractService) Estimate(ctx context.Context, sess Session, q ContractQuery) (Estimate, error) {
+	actor, err := s.c.authorize(ctx, s.c.store, sess, EntityContract, ActionRead)
+	if err != nil {
+		return Estimate{}, err
+	}
+	if q.Mine {
+		q.SalesContactID = actor.ID
+	}
+	return s.c.store.EstimateContracts(ctx, q)
+}
+
 // Get returns a contract with its events.
 func (s *ContractService) Get(ctx context.Context, sess Session, id int64) (ContractDetail, error) {
 	if _, err := s.c.authorize(ctx, s.c.store, sess, EntityContract, ActionRead); err != nil {

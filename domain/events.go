@@ -73,6 +73,16 @@ func (s *EventService) Count(ctx context.Context, sess Session, q EventQuery) (i
 	return s.c.store.CountEvents(ctx, q)
 }
 
+// Estimate tells quickly about how many events match q.
+func (s *EventService) Estimate(ctx context.Context, sess Session, q EventQuery) (Estimate, error) {
+	actor, err := s.c.authorize(ctx, s.c.store, sess, EntityEvent, ActionRead)
+	if err != nil {
+		return Estimate{}, err
+	}
+	s.resolve(actor, &q)
+	return s.c.store.EstimateEvents(ctx, q)
+}
+
 // Get returns an event with its contract and client.
 func (s *EventService) Get(ctx context.Context, sess Session, id int64) (EventDetail, error) {
 	if _, err := s.c.authorize(ctx, s.c.store, sess, EntityEvent, ActionRead); err != nil {

@@ -31,6 +31,7 @@ type Queries interface {
 	UserByLogin(ctx context.Context, login string) (User, error)
 	ListUsers(ctx context.Context, q UserQuery) (Page[User], error)
 	CountUsers(ctx context.Context, q UserQuery) (int, error)
+	EstimateUsers(ctx context.Context, q UserQuery) (Estimate, error)
 	CountActiveAdmins(ctx context.Context) (int, error)
 	InsertUser(ctx context.Context, u *User) error
 	// UpdateUser writes every column of u, checks u.Version and increments it.
@@ -56,6 +57,7 @@ type Queries interface {
 	ClientByEmail(ctx context.Context, email string) (Client, error)
 	ListClients(ctx context.Context, q ClientQuery) (Page[Client], error)
 	CountClients(ctx context.Context, q ClientQuery) (int, error)
+	EstimateClients(ctx context.Context, q ClientQuery) (Estimate, error)
 	InsertClient(ctx context.Context, c *Client) error
 	UpdateClient(ctx context.Context, c *Client) error
 	DeleteClient(ctx context.Context, id int64, version int) error
@@ -63,6 +65,7 @@ type Queries interface {
 	Contract(ctx context.Context, id int64) (Contract, error)
 	ListContracts(ctx context.Context, q ContractQuery) (Page[Contract], error)
 	CountContracts(ctx context.Context, q ContractQuery) (int, error)
+	EstimateContracts(ctx context.Context, q ContractQuery) (Estimate, error)
 	InsertContract(ctx context.Context, c *Contract) error
 	UpdateContract(ctx context.Context, c *Contract) error
 	// ApplyPayment lowers amount_due by cents in one statement, so concurrent
@@ -74,6 +77,7 @@ type Queries interface {
 	Event(ctx context.Context, id int64) (Event, error)
 	ListEvents(ctx context.Context, q EventQuery) (Page[Event], error)
 	CountEvents(ctx context.Context, q EventQuery) (int, error)
+	EstimateEvents(ctx context.Context, q EventQuery) (Estimate, error)
 	InsertEvent(ctx context.Context, e *Event) error
 	UpdateEvent(ctx context.Context, e *Event) error
 	DeleteEvent(ctx context.Context, id int64, version int) error
@@ -101,6 +105,16 @@ type Queries interface {
 type Cursor struct {
 	Key any
 	ID  int64
+}
+
+// Estimate is a quick answer to how many rows a list holds, to show until
+// the exact count (which takes longer on large lists) arrives: exact for
+// small lists; otherwise the database's estimate, or, when AtLeast, a
+// lower bound.
+type Estimate struct {
+	N       int
+	Exact   bool
+	AtLeast bool
 }
 
 // PageQuery is what every list shares: the search text, the sort, and the

@@ -73,6 +73,14 @@ func (s *UserService) Count(ctx context.Context, sess Session, q UserQuery) (int
 	return s.c.store.CountUsers(ctx, q)
 }
 
+// Estimate tells quickly about how many users match q.
+func (s *UserService) Estimate(ctx context.Context, sess Session, q UserQuery) (Estimate, error) {
+	if _, err := s.c.authorize(ctx, s.c.store, sess, EntityUser, ActionRead); err != nil {
+		return Estimate{}, err
+	}
+	return s.c.store.EstimateUsers(ctx, q)
+}
+
 // Get returns one user with their clients and events.
 func (s *UserService) Get(ctx context.Context, sess Session, id int64) (UserDetail, error) {
 	if _, err := s.c.authorize(ctx, s.c.store, sess, EntityUser, ActionRead); err != nil {

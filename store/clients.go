@@ -14,7 +14,8 @@ const clientColumns = `clients.id, clients.full_name, clients.email, clients.pho
 const clientFrom = `clients JOIN users sales ON sales.id = clients.sales_contact_id`
 
 // clientSearch is the text a client is found by: its own and its sales contact's.
-var clientSearch = searchable{text: "clients.search_all", id: "clients.id", fts: "clients_fts", table: "clients"}
+var clientSearch = searchable{text: "clients.search_all", id: "clients.id", fts: "clients_fts", table: "clients",
+	words: "clients_words"}
 
 // clientSorts are the expressions behind domain.ClientSorts.
 var clientSorts = map[string]sortKey{
@@ -97,9 +98,18 @@ func (q queries) ListClients(ctx context.Context, cq domain.ClientQuery) (domain
 	return page, nil
 }
 
+// EstimateClients tells quickly about how many clients q asks for.
+func (q queries) EstimateClients(ctx context.Context, cq domain.ClientQuery) (domain.Estimate, error) {
+	e, err := q.estimate(ctx, "clients", clientFrom, clientFilter(cq))
+	if err != nil {
+		return e, wrap("estimate clients", err)
+	}
+	return e, nil
+}
+
 // CountClients counts the clients q asks for, all pages together.
 func (q queries) CountClients(ctx context.Context, cq domain.ClientQuery) (int, error) {
-	n, err := q.count(ctx, clientFrom, clientFilter(cq))
+	n, err := q.count(ctx, "clients", clientFrom, clientFilter(cq))
 	if err != nil {
 		return 0, wrap("count clients", err)
 	}

@@ -20,7 +20,8 @@ const contractFrom = `contracts
 
 // contractSearch is the text a contract is found by: its own, its client's
 // and its sales contact's.
-var contractSearch = searchable{text: "contracts.search_all", id: "contracts.id", fts: "contracts_fts", table: "contracts"}
+var contractSearch = searchable{text: "contracts.search_all", id: "contracts.id", fts: "contracts_fts", table: "contracts",
+	words: "contracts_words"}
 
 // contractSorts are the expressions behind domain.ContractSorts.
 var contractSorts = map[string]sortKey{
@@ -75,7 +76,7 @@ func (q queries) Contract(ctx context.Context, id int64) (domain.Contract, error
 func contractFilter(q domain.ContractQuery) filter {
 	var f filter
 	if q.SalesContactID != 0 {
-		f.add("clients.sales_contact_id = ?", q.SalesContactID)
+		f.addJoined("clients.sales_contact_id = ?", q.SalesContactID)
 	}
 	if q.ClientID != 0 {
 		f.add("contracts.client_id = ?", q.ClientID)
@@ -106,9 +107,18 @@ func (q queries) ListContracts(ctx context.Context, cq domain.ContractQuery) (do
 	return page, nil
 }
 
+// EstimateContracts tells quickly about how many contracts q asks for.
+func (q queries) EstimateContracts(ctx context.Context, cq domain.ContractQuery) (domain.Estimate, error) {
+	e, err := q.estimate(ctx, "contracts", contractFrom, contractFilter(cq))
+	if err != nil {
+		return e, wrap("estimate contracts", err)
+	}
+	return e, nil
+}
+
 // CountContracts counts the contracts q asks for, all pages together.
 func (q queries) CountContracts(ctx context.Context, cq domain.ContractQuery) (int, error) {
-	n, err := q.count(ctx, contractFrom, contractFilter(cq))
+	n, err := q.count(ctx, "contracts", contractFrom, contractFilter(cq))
 	if err != nil {
 		return 0, wrap("count contracts", err)
 	}

@@ -21,7 +21,8 @@ const eventFrom = `events
 
 // eventSearch is the text an event is found by: its own, its client's and
 // its support contact's.
-var eventSearch = searchable{text: "events.search_all", id: "events.id", fts: "events_fts", table: "events"}
+var eventSearch = searchable{text: "events.search_all", id: "events.id", fts: "events_fts", table: "events",
+	words: "events_words"}
 
 // eventSorts are the expressions behind domain.EventSorts.
 var eventSorts = map[string]sortKey{
@@ -73,13 +74,13 @@ func eventFilter(q domain.EventQuery) filter {
 		f.add("events.support_contact_id = ?", q.SupportContactID)
 	}
 	if q.SalesContactID != 0 {
-		f.add("clients.sales_contact_id = ?", q.SalesContactID)
+		f.addJoined("clients.sales_contact_id = ?", q.SalesContactID)
 	}
 	if q.ContractID != 0 {
 		f.add("events.contract_id = ?", q.ContractID)
 	}
 	if q.ClientID != 0 {
-		f.add("contracts.client_id = ?", q.ClientID)
+		f.addJoined("contracts.client_id = ?", q.ClientID)
 	}
 	if q.WithoutSupport {
 		f.add("events.support_contact_id IS NULL")
@@ -107,9 +108,18 @@ func (q queries) ListEvents(ctx context.Context, eq domain.EventQuery) (domain.P
 	return page, nil
 }
 
+// EstimateEvents tells quickly about how many events q asks for.
+func (q queries) EstimateEvents(ctx context.Context, eq domain.EventQuery) (domain.Estimate, error) {
+	e, err := q.estimate(ctx, "events", eventFrom, eventFilter(eq))
+	if err != nil {
+		return e, wrap("estimate events", err)
+	}
+	return e, nil
+}
+
 // CountEvents counts the events q asks for, all pages together.
 func (q queries) CountEvents(ctx context.Context, eq domain.EventQuery) (int, error) {
-	n, err := q.count(ctx, eventFrom, eventFilter(eq))
+	n, err := q.count(ctx, "events", eventFrom, eventFilter(eq))
 	if err != nil {
 		return 0, wrap("count events", err)
 	}

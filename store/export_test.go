@@ -22,6 +22,14 @@ func SetFewMatches(n int) (restore func()) {
 	return func() { fewMatches = old }
 }
 
+// SetExactBound sets how many rows an estimate counts exactly. It returns
+// a function that puts the old value back.
+func SetExactBound(n int) (restore func()) {
+	old := exactBound
+	exactBound = n
+	return func() { exactBound = old }
+}
+
 // MigrateFS applies the migrations of fsys instead of the embedded ones, so
 // tests can run a migration that fails.
 func (db *DB) MigrateFS(ctx context.Context, fsys fs.FS) ([]Migration, error) {

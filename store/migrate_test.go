@@ -161,6 +161,13 @@ func TestMigrateLegacyDatabase(t *testing.T) {
 		if got, err := db.Client(ctx, c.ID); err != nil || got.FullName != "Kept Client" {
 			t.Errorf("client lost: %+v, %v", got, err)
 		}
+		// Rows made before the word indexes are found by a word's beginning.
+		for _, search := range []string{"k", "cl", "kept c"} {
+			page, err := db.ListClients(ctx, domain.ClientQuery{PageQuery: domain.PageQuery{Search: search}})
+			if err != nil || len(page.Items) != 1 || page.Items[0].ID != c.ID {
+				t.Errorf("search %q after migrate: %+v, %v", search, page.Items, err)
+			}
+		}
 		var after string
 		if err := db.SQL().Get(&after, `SELECT uid FROM instance`); err != nil || after != instance {
 			t.Errorf("instance id %q became %q (%v): saved sessions would be refused", instance, after, err)
@@ -284,23 +291,30 @@ CREATE TABLE extra (id INTEGER PRIMARY KEY);
 func TestFailingMigrationLeavesDatabase(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
 		u := newUser(t, db, "kept", domain.RoleAdmin)
-		first, err := fs.ReadFile(store.MigrationsFS(db.Dialect()), "00001_initial.sql")
+		fsys := fstest.MapFS{}
+		real := store.MigrationsFS(db.Dialect())
+		names, err := fs.Glob(real, "*.sql")
 		if err != nil {
 			t.Fatal(err)
 		}
-		fsys := fstest.MapFS{
-			"00001_initial.sql": {Data: first},
-			"00002_broken.sql": {Data: []byte(`-- +goose Up
+		for _, name := range names {
+			b, err := fs.ReadFile(real, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fsys[name] = &fstest.MapFile{Data: b}
+		}
+		broken := fmt.Sprintf("%05d_broken.sql", store.SchemaVersion+1)
+		fsys[broken] = &fstest.MapFile{Data: []byte(`-- +goose Up
 CREATE TABLE half_done (id INTEGER PRIMARY KEY);
 UPDATE users SET full_name = 'Overwritten';
 INSERT INTO no_such_table VALUES (1);
-`)},
-		}
+`)}
 		applied, err := db.MigrateFS(ctx, fsys)
 		if err == nil || len(applied) != 0 {
 			t.Fatalf("broken migration: applied %v, err %v", applied, err)
 		}
-		if !strings.Contains(err.Error(), "00002_broken.sql failed and was rolled back") {
+		if !strings.Contains(err.Error(), broken+" failed and was rolled back") {
 			t.Errorf("error %q does not name the migration", err)
 		}
 		var n int
@@ -315,8 +329,8 @@ INSERT INTO no_such_table VALUES (1);
 			t.Errorf("user changed by a rolled-back migration: %+v, %v", got, err)
 		}
 		st, err := db.SchemaState(ctx)
-		if err != nil || st.Current != 1 {
-			t.Errorf("version after the failure: %+v, %v; want 1", st, err)
+		if err != nil || st.Current != store.SchemaVersion {
+			t.Errorf("version after the failure: %+v, %v; want %d", st, err, store.SchemaVersion)
 		}
 	})
 }

@@ -42,17 +42,24 @@ func TestSchemaTwins(t *testing.T) {
 		ORDER BY 1, 2`); err != nil {
 		t.Fatal(err)
 	}
-	// The FTS5 tables <table>_fts and their shadow tables <table>_fts_* exist
-	// in SQLite only: they are the twins of PostgreSQL's trigram indexes
-	// <table>_search_idx, checked below with the indexes.
+	// The FTS5 tables <table>_fts and <table>_words and their shadow tables
+	// exist in SQLite only: they are the twins of PostgreSQL's trigram
+	// indexes <table>_search_idx and word prefix indexes <table>_words_idx,
+	// checked below with the indexes.
 	var ftsTwins []string
 	liteCols = slices.DeleteFunc(liteCols, func(c column) bool {
-		if strings.HasSuffix(c.Table, "_fts") && !slices.Contains(ftsTwins, c.Table) {
-			ftsTwins = append(ftsTwins, c.Table)
+		for _, kind := range []string{"_fts", "_words"} {
+			if strings.HasSuffix(c.Table, kind) && !slices.Contains(ftsTwins, c.Table) {
+				ftsTwins = append(ftsTwins, c.Table)
+			}
+			if strings.HasSuffix(c.Table, kind) || strings.Contains(c.Table, kind+"_") {
+				return true
+			}
 		}
-		return strings.HasSuffix(c.Table, "_fts") || strings.Contains(c.Table, "_fts_")
+		return false
 	})
-	if want := []string{"clients_fts", "contracts_fts", "events_fts"}; !slices.Equal(ftsTwins, want) {
+	slices.Sort(ftsTwins)
+	if want := []string{"clients_fts", "clients_words", "contracts_fts", "contracts_words", "events_fts", "events_words"}; !slices.Equal(ftsTwins, want) {
 		t.Errorf("SQLite FTS5 tables %v, want %v", ftsTwins, want)
 	}
 	if len(liteCols) < 40 {
@@ -73,7 +80,11 @@ func TestSchemaTwins(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, fts := range ftsTwins {
-		liteIdx = append(liteIdx, strings.TrimSuffix(fts, "_fts")+"_search_idx")
+		if table, ok := strings.CutSuffix(fts, "_fts"); ok {
+			liteIdx = append(liteIdx, table+"_search_idx")
+		} else {
+			liteIdx = append(liteIdx, fts+"_idx")
+		}
 	}
 	slices.Sort(liteIdx)
 	if !slices.Equal(liteIdx, pgIdx) {
@@ -121,7 +132,7 @@ func TestSQLitePragmasOnEveryConnection(t *testing.T) {
 					return
 				}
 				defer conn.Close()
-				var fk, busy int
+				var fk, busy, mmap, cache int
 				var journal string
 				err = conn.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk)
 				if err == nil {
@@ -130,8 +141,15 @@ func TestSQLitePragmasOnEveryConnection(t *testing.T) {
 				if err == nil {
 					err = conn.QueryRowContext(ctx, `PRAGMA busy_timeout`).Scan(&busy)
 				}
-				if err == nil && (fk != 1 || journal != "wal" || busy != 10000) {
-					err = fmt.Errorf("foreign_keys=%d journal_mode=%s busy_timeout=%d", fk, journal, busy)
+				if err == nil {
+					err = conn.QueryRowContext(ctx, `PRAGMA mmap_size`).Scan(&mmap)
+				}
+				if err == nil {
+					err = conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cache)
+				}
+				if err == nil && (fk != 1 || journal != "wal" || busy != 10000 || mmap != 256<<20 || cache != -65536) {
+					err = fmt.Errorf("foreign_keys=%d journal_mode=%s busy_timeout=%d mmap_size=%d cache_size=%d",
+						fk, journal, busy, mmap, cache)
 				}
 				conns <- err
 				<-hold // keep the connection busy so the others open new ones

@@ -148,7 +148,21 @@ func TestSearchTerms(t *testing.T) {
 			`"`:           found[:1],
 			`say "hi" lt`: found[:1],
 			"qz":          found[1:2],
-			"z":           found[1:],
+			// Terms of one or two letters or digits begin a word (a run of
+			// letters and digits); longer ones, or any holding another
+			// character, match anywhere.
+			"z":           found[3:4],
+			"x":           found[2:3],
+			"y":           found[2:3],
+			"ne":          found[3:4],
+			"KÜ":          found[3:4],
+			"nu":          found[2:3],
+			"a":           found[1:2],
+			"s":           found,
+			"hi lt":       found[:1],
+			"zoe k":       found[3:4],
+			"ea":          nil,
+			"ay":          nil,
 			"QZ and co*":  found[1:2],
 			"co* q":       found[1:2],
 			"and":         found[1:2], // a word, not FTS5's operator
@@ -274,4 +288,36 @@ func walkSearch[T any](t *testing.T, name, sort, search string, list func(domain
 			t.Fatalf("%s: backward walk differs from the full list:\n%v\n%v", name, backward, want)
 		}
 	}
+}
+
+// TestEstimate checks the quick counts: exact up to the bound, past it an
+// estimate or a lower bound, never more exact than it says.
+func TestEstimate(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		defer store.SetExactBound(5)()
+		sales := newUser(t, db, "sam", domain.RoleSales)
+		for i := range 12 {
+			name := fmt.Sprintf("Alpha %d", i)
+			if i < 2 {
+				name = []string{"Bravo Kilo", "Bravo Lima"}[i]
+			}
+			newClient(t, db, name, sales.ID)
+		}
+		for search, want := range map[string]int{"bravo": 2, "br": 2, "b": 2, "bravo k": 1, "zulu": 0} {
+			e, err := db.EstimateClients(ctx, domain.ClientQuery{PageQuery: domain.PageQuery{Search: search}})
+			if err != nil || e != (domain.Estimate{N: want, Exact: true}) {
+				t.Errorf("estimate %q = %+v, %v; want exactly %d", search, e, err, want)
+			}
+		}
+		for _, search := range []string{"", "alpha", "a"} {
+			e, err := db.EstimateClients(ctx, domain.ClientQuery{PageQuery: domain.PageQuery{Search: search}})
+			if err != nil || e.Exact || (e.AtLeast && e.N != 5) || (!e.AtLeast && e.N <= 5) {
+				t.Errorf("estimate %q = %+v, %v; want past the bound of 5, not exact", search, e, err)
+			}
+		}
+		e, err := db.EstimateContracts(ctx, domain.ContractQuery{SalesContactID: sales.ID})
+		if err != nil || e != (domain.Estimate{Exact: true}) {
+			t.Errorf("estimate of contracts = %+v, %v; want exactly none", e, err)
+		}
+	})
 }

@@ -101,9 +101,18 @@ func (q queries) ListUsers(ctx context.Context, uq domain.UserQuery) (domain.Pag
 	return page, nil
 }
 
+// EstimateUsers tells quickly about how many users q asks for.
+func (q queries) EstimateUsers(ctx context.Context, uq domain.UserQuery) (domain.Estimate, error) {
+	e, err := q.estimate(ctx, "users", "users", userFilter(uq))
+	if err != nil {
+		return e, wrap("estimate users", err)
+	}
+	return e, nil
+}
+
 // CountUsers counts the users q asks for, all pages together.
 func (q queries) CountUsers(ctx context.Context, uq domain.UserQuery) (int, error) {
-	n, err := q.count(ctx, "users", userFilter(uq))
+	n, err := q.count(ctx, "users", "users", userFilter(uq))
 	if err != nil {
 		return 0, wrap("count users", err)
 	}

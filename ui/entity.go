@@ -115,8 +115,10 @@ type entitySpec struct {
 	filters func(role domain.Role) []filterOption
 	list    func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery, loc *time.Location) (rowPage, error)
 	count   func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery) (int, error)
-	get     func(ctx context.Context, app *domain.App, sess domain.Session, id int64, loc *time.Location) (detail, error)
-	toRow   func(item any, loc *time.Location) row
+	// estimate answers at once what count answers exactly.
+	estimate func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery) (domain.Estimate, error)
+	get      func(ctx context.Context, app *domain.App, sess domain.Session, id int64, loc *time.Location) (detail, error)
+	toRow    func(item any, loc *time.Location) row
 	// owner is the ownerID App.Permission wants for updating item.
 	owner func(item any) int64
 	// label names a record in messages and confirmations.

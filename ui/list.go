@@ -44,10 +44,11 @@ type pageMsg struct {
 // countMsg is the answer to counting the rows of a query, asked once its
 // first page has come, so that the page never waits for the count.
 type countMsg struct {
-	tab   tabID
-	seq   int
-	total int
-	err   error
+	tab      tabID
+	seq      int
+	total    int
+	estimate *domain.Estimate // set when the answer is an estimate, not the count
+	err      error
 }
 
 // listModel is one tab: a table over a list that is fetched page by page,
@@ -63,9 +64,11 @@ type listModel struct {
 	// database stops working on answers that would be dropped.
 	ctx      context.Context
 	cancel   context.CancelFunc
-	loading  bool // a page request is in flight
-	counting bool // the total is being counted; until then it is at least what is loaded
-	loaded   bool // the first answer has arrived
+	loading  bool             // a page request is in flight
+	counting bool             // the total is being counted; until then it is at least what is loaded
+	countDue bool             // the total is to be counted once the tab is on screen
+	guess    *domain.Estimate // while counting, what the estimate said
+	loaded   bool             // the first answer has arrived
 	hasPrev  bool
 	hasNext  bool
 	// pending is the moves asked beyond the loaded rows (keys held down at
@@ -123,7 +126,7 @@ func (l *listModel) queryCtx() context.Context {
 func (l *listModel) newQuery() {
 	l.seq++
 	l.pending = 0
-	l.counting = false // a count under way answers the old query
+	l.counting, l.countDue = false, false // a count under way answers the old query
 	if l.cancel != nil {
 		l.cancel()
 	}
@@ -181,27 +184,49 @@ func (l *listModel) fetch(kind fetchKind, selectID int64) tea.Cmd {
 	})
 }
 
-// count counts the rows of the current query, in a command.
+// count counts the rows of the current query, in a command. The first
+// answer is an estimate; when it is not exact, onCount asks for the count.
 func (l *listModel) count() tea.Cmd {
-	l.counting = true
+	l.counting, l.countDue, l.guess = true, false, nil
 	spec, app, q, tab, seq := l.spec, l.sh.app, l.query, l.spec.tab, l.seq
 	return l.sh.doIn(l.queryCtx(), func(ctx context.Context, sess domain.Session) tea.Msg {
-		n, err := spec.count(ctx, app, sess, q)
-		return countMsg{tab: tab, seq: seq, total: n, err: err}
+		e, err := spec.estimate(ctx, app, sess, q)
+		if e.Exact {
+			return countMsg{tab: tab, seq: seq, total: e.N, err: err}
+		}
+		return countMsg{tab: tab, seq: seq, estimate: &e, err: err}
 	})
 }
 
-// onCount takes a count answer in. It returns an error to show, if any.
-func (l *listModel) onCount(msg countMsg) error {
-	if msg.seq != l.seq {
+// countIfDue starts the count waiting for the tab to be on screen: tabs
+// out of sight are not counted.
+func (l *listModel) countIfDue() tea.Cmd {
+	if !l.countDue {
 		return nil
 	}
+	return l.count()
+}
+
+// onCount takes a count answer in. It returns the exact count to ask for
+// after an estimate, and an error to show, if any.
+func (l *listModel) onCount(msg countMsg) (tea.Cmd, error) {
+	if msg.seq != l.seq {
+		return nil, nil
+	}
 	if msg.err != nil {
-		return msg.err // the total stays "at least what is loaded"
+		return nil, msg.err // the total stays "at least what is loaded"
+	}
+	if msg.estimate != nil {
+		l.guess = msg.estimate
+		spec, app, q, tab, seq := l.spec, l.sh.app, l.query, l.spec.tab, l.seq
+		return l.sh.doIn(l.queryCtx(), func(ctx context.Context, sess domain.Session) tea.Msg {
+			n, err := spec.count(ctx, app, sess, q)
+			return countMsg{tab: tab, seq: seq, total: n, err: err}
+		}), nil
 	}
 	l.t.total, l.counting = msg.total, false
 	l.keepCountHonest()
-	return nil
+	return nil, nil
 }
 
 // keepCountHonest corrects the total when the loaded rows prove it wrong:
@@ -209,7 +234,7 @@ func (l *listModel) onCount(msg countMsg) error {
 func (l *listModel) keepCountHonest() {
 	if !l.hasNext {
 		// The window reaches the end: its end is the count.
-		l.t.total, l.counting = l.t.end(), false
+		l.t.total, l.counting, l.countDue = l.t.end(), false, false
 	}
 	l.t.total = max(l.t.total, l.t.end())
 }
@@ -226,7 +251,7 @@ func (l *listModel) onPage(msg pageMsg) (tea.Cmd, error) {
 	}
 	l.loaded = true
 	if msg.counted {
-		l.t.total, l.counting = msg.total, false
+		l.t.total, l.counting, l.countDue = msg.total, false, false
 	}
 	p := msg.page
 	switch msg.kind {
@@ -273,7 +298,8 @@ func (l *listModel) onPage(msg pageMsg) (tea.Cmd, error) {
 			l.counting = false
 			return nil, nil
 		}
-		return tea.Batch(l.count(), l.maybePrefetch()), nil
+		l.counting, l.countDue, l.guess = true, true, nil
+		return l.maybePrefetch(), nil
 	}
 	return l.maybePrefetch(), nil
 }
@@ -489,6 +515,13 @@ func (l *listModel) position() string {
 	}
 	if len(l.t.rows) == 0 {
 		return "0/0"
+	}
+	if l.counting && l.guess != nil && l.guess.N > l.t.end() {
+		// The estimate, until the count comes.
+		if l.guess.AtLeast {
+			return formatCount(l.t.cursor+1) + "/" + formatCount(l.guess.N) + "+"
+		}
+		return formatCount(l.t.cursor+1) + "/" + formatApprox(l.guess.N)
 	}
 	if l.counting {
 		// At least the rows loaded, and more: the count is on its way.

@@ -113,9 +113,11 @@ func (m *mainModel) detail() *detailModel {
 	return m.details[len(m.details)-1]
 }
 
-// Update routes a message, then remembers the tabs' views if they changed.
+// Update routes a message, then remembers the tabs' views if they changed
+// and counts the tab on screen if its count waited for it to be shown.
 func (m *mainModel) Update(msg tea.Msg) tea.Cmd {
-	return tea.Batch(m.update(msg), m.saveViews())
+	cmd := m.update(msg)
+	return tea.Batch(cmd, m.saveViews(), m.list().countIfDue())
 }
 
 // update routes a message: answers to their tab or view, keys to whatever
@@ -130,7 +132,8 @@ func (m *mainModel) update(msg tea.Msg) tea.Cmd {
 	case exportMsg:
 		return m.onExport(msg)
 	case countMsg:
-		return m.fail(m.lists[msg.tab].onCount(msg))
+		cmd, err := m.lists[msg.tab].onCount(msg)
+		return tea.Batch(cmd, m.fail(err))
 	case jumpMsg:
 		return m.onJump(msg)
 	case pollTickMsg:

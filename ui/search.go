@@ -1,18 +1,25 @@
 package ui
 
 import (
+	"strconv"
 	"time"
 
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 )
 
-// searchDebounce is how long typing must pause before the table is queried
-// again. Tests shorten it.
-var searchDebounce = 100 * time.Millisecond
+// A keystroke after a pause searches at once: the store answers a first
+// page in milliseconds, and the query it replaces is cancelled. Keystrokes
+// closer together than searchPause come from a typist in full flow or a
+// paste: each waits searchDebounce for the next, so that a burst does not
+// query every prefix. Tests change both.
+var (
+	searchPause    = 150 * time.Millisecond
+	searchDebounce = 40 * time.Millisecond
+)
 
-// searchTickMsg fires searchDebounce after a keystroke; only the one for the
-// latest keystroke (same seq) runs the search.
+// searchTickMsg runs the search of keystroke seq; only the latest
+// keystroke's (same seq) runs.
 type searchTickMsg struct {
 	tab tabID
 	seq int
@@ -24,6 +31,7 @@ type searchBox struct {
 	focused bool
 	seq     int
 	tab     tabID
+	typed   time.Time // when the text last changed
 }
 
 func newSearchBox(sh *shared, tab tabID) searchBox {
@@ -55,8 +63,8 @@ func (s *searchBox) close() {
 	s.input.Blur()
 }
 
-// update takes a key while the box is focused. It returns the debounce tick
-// when the text changed.
+// update takes a key while the box is focused. When the text changed it
+// returns the search: at once after a pause, else after searchDebounce.
 func (s *searchBox) update(msg tea.Msg) tea.Cmd {
 	before := s.input.Value()
 	var cmd tea.Cmd
@@ -65,10 +73,14 @@ func (s *searchBox) update(msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	s.seq++
-	tab, seq := s.tab, s.seq
-	return tea.Batch(cmd, tea.Tick(searchDebounce, func(time.Time) tea.Msg {
-		return searchTickMsg{tab: tab, seq: seq}
-	}))
+	now := time.Now()
+	burst := now.Sub(s.typed) < searchPause
+	s.typed = now
+	tick := searchTickMsg{tab: s.tab, seq: s.seq}
+	if !burst {
+		return tea.Batch(cmd, func() tea.Msg { return tick })
+	}
+	return tea.Batch(cmd, tea.Tick(searchDebounce, func(time.Time) tea.Msg { return tick }))
 }
 
 // View renders "/ text" on one line.
@@ -78,4 +90,15 @@ func (s *searchBox) View(width int, applied string) string {
 		return "/ " + s.input.View()
 	}
 	return "/ " + truncate(applied, width-2)
+}
+
+// formatApprox shows an estimated count: "~950", "~190k", "~1.2M".
+func formatApprox(n int) string {
+	switch {
+	case n < 1000:
+		return "~" + strconv.Itoa(n)
+	case n < 1_000_000:
+		return "~" + strconv.Itoa((n+500)/1000) + "k"
+	}
+	return "~" + strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64) + "M"
 }

@@ -37,6 +37,9 @@ var clientSpec = &entitySpec{
 	count: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery) (int, error) {
 		return app.Clients.Count(ctx, sess, clientQuery(q))
 	},
+	estimate: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery) (domain.Estimate, error) {
+		return app.Clients.Estimate(ctx, sess, clientQuery(q))
+	},
 	get: func(ctx context.Context, app *domain.App, sess domain.Session, id int64, loc *time.Location) (detail, error) {
 		d, err := app.Clients.Get(ctx, sess, id)
 		if err != nil {

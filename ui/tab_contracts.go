@@ -36,6 +36,9 @@ var contractSpec = &entitySpec{
 	count: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery) (int, error) {
 		return app.Contracts.Count(ctx, sess, contractQuery(q))
 	},
+	estimate: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery) (domain.Estimate, error) {
+		return app.Contracts.Estimate(ctx, sess, contractQuery(q))
+	},
 	get: func(ctx context.Context, app *domain.App, sess domain.Session, id int64, loc *time.Location) (detail, error) {
 		d, err := app.Contracts.Get(ctx, sess, id)
 		if err != nil {

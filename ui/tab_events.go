@@ -42,6 +42,9 @@ var eventSpec = &entitySpec{
 	count: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery) (int, error) {
 		return app.Events.Count(ctx, sess, eventQuery(q))
 	},
+	estimate: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery) (domain.Estimate, error) {
+		return app.Events.Estimate(ctx, sess, eventQuery(q))
+	},
 	get: func(ctx context.Context, app *domain.App, sess domain.Session, id int64, loc *time.Location) (detail, error) {
 		d, err := app.Events.Get(ctx, sess, id)
 		if err != nil {

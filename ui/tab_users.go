@@ -37,6 +37,9 @@ var userSpec = &entitySpec{
 	count: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery) (int, error) {
 		return app.Users.Count(ctx, sess, userQuery(q))
 	},
+	estimate: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery) (domain.Estimate, error) {
+		return app.Users.Estimate(ctx, sess, userQuery(q))
+	},
 	get: func(ctx context.Context, app *domain.App, sess domain.Session, id int64, loc *time.Location) (detail, error) {
 		d, err := app.Users.Get(ctx, sess, id)
 		if err != nil {
