@@ -56,6 +56,7 @@ the events. Without a sub-command it starts the application.
 		newMigrateCommand(&dbFlag),
 		newAdminCommand(&dbFlag, stdin),
 		newLogoutCommand(&dbFlag),
+		newDemoCommand(&dbFlag),
 		newVersionCommand(),
 		newManCommand(root),
 	)
