@@ -82,22 +82,21 @@ func (db *DB) BulkLoad(ctx context.Context, b Bulk) (BulkCounts, error) {
 		return n, err
 	}
 	if db.dialect == Postgres {
-		// The rows were given their ids: the sequences move past them.
-		for _, t := range []string{"clients", "contracts", "events"} {
+		for _, t := range bulkTables[:3] {
+			// The rows were given their ids: the sequences move past them.
 			if _, err := q.exec(ctx, `SELECT setval(pg_get_serial_sequence('`+t+`', 'id'), (SELECT max(id) FROM `+t+`), true)
 				WHERE EXISTS (SELECT 1 FROM `+t+`)`); err != nil {
 				return n, wrap("bulk load: move the id sequence of "+t, err)
 			}
 		}
+		// What autovacuum would do within a minute: plans fit for the new
+		// size from the first query on.
+		if _, err := q.exec(ctx, `ANALYZE`); err != nil {
+			return n, wrap("bulk load: analyze the tables", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return n, wrap("commit the bulk load", err)
-	}
-	if db.dialect == Postgres {
-		// What autovacuum would do within a minute: plans fit for the new size.
-		if _, err := db.exec(ctx, `ANALYZE`); err != nil {
-			return n, wrap("analyze after the bulk load", err)
-		}
 	}
 	return n, nil
 }
