@@ -59,6 +59,7 @@ the events. Without a sub-command it starts the application.
 		newExportCommand(&dbFlag, stdin),
 		newImportCommand(&dbFlag, stdin),
 		newServeCommand(&dbFlag),
+		newDemoCommand(&dbFlag),
 		newVersionCommand(),
 		newManCommand(root),
 	)

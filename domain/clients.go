@@ -170,13 +170,7 @@ func (s *ClientService) Create(ctx context.Context, sess Session, in ClientInput
 		if err := q.InsertClient(ctx, &c); err != nil {
 			return err
 		}
-		ch := changes{}
-		ch.set("full_name", nil, c.FullName)
-		ch.set("email", nil, c.Email)
-		ch.set("phone", nil, c.Phone)
-		ch.set("company_name", nil, c.CompanyName)
-		ch.set("sales_contact_id", nil, c.SalesContactID)
-		if err := s.c.audit(ctx, q, actor, EntityClient, c.ID, ActionCreate, ch, in.RequestKey); err != nil {
+		if err := s.c.audit(ctx, q, actor, EntityClient, c.ID, ActionCreate, clientCreated(c), in.RequestKey); err != nil {
 			return err
 		}
 		out, err = q.Client(ctx, c.ID)

@@ -140,12 +140,7 @@ func (s *ContractService) Create(ctx context.Context, sess Session, in ContractI
 		if err := q.InsertContract(ctx, &c); err != nil {
 			return err
 		}
-		ch := changes{}
-		ch.set("client_id", nil, c.ClientID)
-		ch.set("total_amount", nil, c.TotalAmount)
-		ch.set("amount_due", nil, c.AmountDue)
-		ch.set("signed", nil, c.Signed)
-		if err := s.c.audit(ctx, q, actor, EntityContract, c.ID, ActionCreate, ch, in.RequestKey); err != nil {
+		if err := s.c.audit(ctx, q, actor, EntityContract, c.ID, ActionCreate, contractCreated(c), in.RequestKey); err != nil {
 			return err
 		}
 		out, err = q.Contract(ctx, c.ID)

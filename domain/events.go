@@ -242,16 +242,7 @@ func (s *EventService) Create(ctx context.Context, sess Session, in EventInput) 
 		if err := q.InsertEvent(ctx, &e); err != nil {
 			return err
 		}
-		ch := changes{}
-		ch.set("name", nil, e.Name)
-		ch.set("contract_id", nil, e.ContractID)
-		ch.set("support_contact_id", nil, idOrNil(e.SupportContactID))
-		ch.set("start_at", nil, e.StartAt.Format(time.RFC3339))
-		ch.set("end_at", nil, e.EndAt.Format(time.RFC3339))
-		ch.set("location", nil, e.Location)
-		ch.set("attendees", nil, e.Attendees)
-		ch.set("notes", nil, e.Notes)
-		if err := s.c.audit(ctx, q, actor, EntityEvent, e.ID, ActionCreate, ch, in.RequestKey); err != nil {
+		if err := s.c.audit(ctx, q, actor, EntityEvent, e.ID, ActionCreate, eventCreated(e), in.RequestKey); err != nil {
 			return err
 		}
 		out, err = q.Event(ctx, e.ID)

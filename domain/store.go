@@ -92,6 +92,9 @@ type Queries interface {
 
 	InsertAudit(ctx context.Context, a *AuditEntry) error
 	ListAudit(ctx context.Context, entity Entity, id int64) ([]AuditEntry, error)
+	// AuditPage returns up to limit entries of one record, newest first,
+	// those with an id below before when it is not 0.
+	AuditPage(ctx context.Context, entity Entity, id, before int64, limit int) ([]AuditEntry, error)
 	// AuditByRequestKey finds the entry of the change made under a request
 	// key, or fails with ErrNotFound.
 	AuditByRequestKey(ctx context.Context, key string) (AuditEntry, error)

@@ -232,14 +232,7 @@ func (c *core) insertUser(ctx context.Context, q Queries, actor User, in NewUser
 			return User{}, err
 		}
 	}
-	ch := changes{}
-	ch.set("employee_number", nil, u.EmployeeNumber)
-	ch.set("full_name", nil, u.FullName)
-	ch.set("username", nil, u.Username)
-	ch.set("email", nil, u.Email)
-	ch.set("role", nil, string(u.Role))
-	ch.set("active", nil, u.Active)
-	return u, c.audit(ctx, q, actor, EntityUser, u.ID, ActionCreate, ch, in.RequestKey)
+	return u, c.audit(ctx, q, actor, EntityUser, u.ID, ActionCreate, userCreated(u), in.RequestKey)
 }
 
 // Update edits a user, at the version the caller read. Only an administrator

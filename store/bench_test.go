@@ -7,12 +7,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/jmoiron/sqlx"
 
 	"github.com/epicevents/epic-tui/domain"
 	"github.com/epicevents/epic-tui/store"
@@ -96,123 +93,61 @@ func benchDB(b *testing.B, dialect store.Dialect) *store.DB {
 	return db
 }
 
-// bulkLoad inserts n clients, contracts and events with multi-row INSERTs
-// in one transaction. One client, in the middle, bears a rare name.
+// bulkLoad inserts n clients, one contract each and one event each, with
+// the store's bulk load. One client, in the middle, bears a rare name.
 func bulkLoad(b *testing.B, db *store.DB, n int) {
-	tx := db.SQL().MustBegin()
-	defer tx.Rollback()
-	var sales, support []int64
-	userText := map[int64]string{} // search_text by id
+	var users []domain.User
 	for i := range 10 {
 		u := domain.User{
 			EmployeeNumber: fmt.Sprintf("B%d", i), FullName: fmt.Sprintf("Bench Person %d", i),
 			Username: fmt.Sprintf("bench%d", i), Email: fmt.Sprintf("bench%d@epic.test", i),
 			Role: domain.RoleSales, Active: true, PasswordHash: testHash, TokensValidAfter: baseTime,
+			CreatedAt: baseTime, UpdatedAt: baseTime,
 		}
 		if i%2 == 1 {
 			u.Role = domain.RoleSupport
 		}
-		var id int64
-		text := domain.SearchText(u.EmployeeNumber, u.FullName, u.Username, u.Email, string(u.Role))
-		err := tx.QueryRow(tx.Rebind(`INSERT INTO users (employee_number, full_name, username, email,
-			role, active, password_hash, tokens_valid_after, search_text, sort_name, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-			u.EmployeeNumber, u.FullName, u.Username, u.Email, string(u.Role), true, testHash,
-			baseTime.UTC(), text, domain.Fold(u.FullName), baseTime.UTC(), baseTime.UTC()).Scan(&id)
-		if err != nil {
-			b.Fatal(err)
-		}
-		userText[id] = text
-		if u.Role == domain.RoleSales {
-			sales = append(sales, id)
-		} else {
-			support = append(support, id)
-		}
+		users = append(users, u)
 	}
-	// search_all is written as the store writes it: the row's own text, then
-	// the texts of the rows it shows.
 	at := baseTime.UTC()
-	clientText := make([]string, n) // search_text by index
-	clientSort := make([]string, n) // sort_name by index
-	insertMany(b, tx, "clients", "full_name, email, phone, company_name, sales_contact_id, search_text, search_all, sort_name, sort_company, created_at, updated_at", n,
-		func(i int) []any {
+	var cur int // the index of the client being built
+	_, err := db.BulkLoad(context.Background(), store.Bulk{
+		Users: users, Author: "bench", Clients: n,
+		Client: func(i int) domain.Client {
+			cur = i
 			name := fmt.Sprintf("Client %s %d", words[i%len(words)], i)
 			if i == n/2 {
 				name = rareName
 			}
-			email, company := fmt.Sprintf("client%d@bench.test", i), "Company "+words[(i/7)%len(words)]
-			sale := sales[i%len(sales)]
-			clientText[i] = domain.SearchText(name, email, "+33102030405", company)
-			clientSort[i] = domain.Fold(name)
-			return []any{name, email, "+33102030405", company, sale, clientText[i],
-				clientText[i] + " " + userText[sale], domain.Fold(name), domain.Fold(company), at, at.Add(time.Duration(i) * time.Second)}
-		})
-	var clients []int64
-	if err := tx.Select(&clients, `SELECT id FROM clients ORDER BY id`); err != nil {
-		b.Fatal(err)
-	}
-	insertMany(b, tx, "contracts", "client_id, total_amount, amount_due, signed, signed_at, search_text, search_all, sort_client, created_at, updated_at", n,
-		func(i int) []any {
-			signed := i%3 != 0
-			var signedAt *time.Time
-			state := "unsigned"
-			if signed {
-				signedAt, state = &at, "signed"
+			return domain.Client{FullName: name, Email: fmt.Sprintf("client%d@bench.test", i), Phone: "+33102030405",
+				CompanyName: "Company " + words[(i/7)%len(words)], SalesContactID: users[(i%5)*2].ID,
+				CreatedAt: at, UpdatedAt: at.Add(time.Duration(i) * time.Second)}
+		},
+		Contracts: func(domain.Client) []domain.Contract {
+			i := cur
+			k := domain.Contract{TotalAmount: int64(i%50+1) * 10000, AmountDue: int64(i%4) * 2500, CreatedAt: at, UpdatedAt: at}
+			if i%3 != 0 {
+				k.Signed, k.SignedAt = true, &at
 			}
-			all := state + " " + clientText[i] + " " + userText[sales[i%len(sales)]]
-			return []any{clients[i], int64(i%50+1) * 10000, int64(i%4) * 2500, signed, signedAt, state, all, clientSort[i], at, at}
-		})
-	var contracts []int64
-	if err := tx.Select(&contracts, `SELECT id FROM contracts ORDER BY id`); err != nil {
-		b.Fatal(err)
-	}
-	insertMany(b, tx, "events", "name, contract_id, support_contact_id, start_at, end_at, location, attendees, notes, search_text, search_all, sort_name, sort_location, sort_client, created_at, updated_at", n,
-		func(i int) []any {
-			name, location := "Event "+words[i%len(words)], "Hall "+words[(i/3)%len(words)]
-			var sup *int64
-			supText := ""
-			if i%5 != 0 {
-				sup = &support[i%len(support)]
-				supText = userText[*sup]
-			}
+			return []domain.Contract{k}
+		},
+		Events: func(domain.Client, domain.Contract) []domain.Event {
+			i := cur
 			start := at.Add(time.Duration(i) * time.Hour)
-			text := domain.SearchText(name, location, "")
-			return []any{name, contracts[i], sup, start, start.Add(2 * time.Hour), location, i % 300, "",
-				text, text + " " + clientText[i] + " " + supText, domain.Fold(name), domain.Fold(location), clientSort[i], at, at}
-		})
-	if err := tx.Commit(); err != nil {
+			e := domain.Event{Name: "Event " + words[i%len(words)], StartAt: start, EndAt: start.Add(2 * time.Hour),
+				Location: "Hall " + words[(i/3)%len(words)], Attendees: i % 300, CreatedAt: at, UpdatedAt: at}
+			if i%5 != 0 {
+				e.SupportContactID = &users[(i%5)*2+1].ID
+			}
+			return []domain.Event{e}
+		},
+	})
+	if err != nil {
 		b.Fatal(err)
-	}
-	if db.Dialect() == store.Postgres {
-		// What autovacuum would do within a minute of such a load.
-		if _, err := db.SQL().Exec(`ANALYZE`); err != nil {
-			b.Fatal(err)
-		}
 	}
 }
 
 var words = []string{"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliett"}
-
-// insertMany inserts n rows built by row into table, 500 to a statement.
-func insertMany(b *testing.B, tx *sqlx.Tx, table, columns string, n int, row func(i int) []any) {
-	const batch = 500
-	width := strings.Count(columns, ",") + 1
-	tuple := "(" + strings.TrimSuffix(strings.Repeat("?, ", width), ", ") + ")"
-	for lo := 0; lo < n; lo += batch {
-		hi := min(lo+batch, n)
-		args := make([]any, 0, (hi-lo)*width)
-		tuples := make([]string, 0, hi-lo)
-		for i := lo; i < hi; i++ {
-			args = append(args, row(i)...)
-			tuples = append(tuples, tuple)
-		}
-		query := "INSERT INTO " + table + " (" + columns + ", version) VALUES " +
-			strings.ReplaceAll(strings.Join(tuples, ", "), ")", ", 1)")
-		if _, err := tx.Exec(tx.Rebind(query), args...); err != nil {
-			b.Fatalf("insert into %s: %v", table, err)
-		}
-	}
-}
 
 // eachDialect runs fn as the sub-benchmarks "sqlite" and "postgres".
 func eachDialect(b *testing.B, fn func(b *testing.B, db *store.DB)) {

@@ -16,6 +16,7 @@ type keyMap struct {
 	Search, Filter         key.Binding
 	Sort, SortDir          key.Binding
 	Open                   key.Binding
+	History                key.Binding // the selected record's changes
 	New, Edit, Delete      key.Binding
 	Pay                    key.Binding
 	Contracts, Events      key.Binding // a client's or contract's records
@@ -51,6 +52,7 @@ func newKeyMap() keyMap {
 		Sort:      b([]string{"s"}, "s", "sort"),
 		SortDir:   b([]string{"S"}, "S", "reverse sort"),
 		Open:      b([]string{"enter"}, "enter", "open"),
+		History:   b([]string{"h"}, "h", "history"),
 		New:       b([]string{"n"}, "n", "new"),
 		Edit:      b([]string{"e"}, "e", "edit"),
 		Delete:    b([]string{"d"}, "d", "delete"),

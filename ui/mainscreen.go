@@ -41,17 +41,18 @@ type mainModel struct {
 
 	details []*detailModel // a stack: jumping to a related record pushes
 	trail   []trailStep    // the way back from c and v, one step per esc
+	history *historyModel  // over the table or the details it was opened from
 	form    *formModel
 	menu    *filterMenu
 	cmdline *textinput.Model // the ":" command line, when open
 	flash   flash
 
 	exporting bool // an export (x) is running
-	views   viewsFile
-	saved   map[string]tabView // the views as last saved
-	mark    int64              // the change mark last seen (see poll)
-	marked  bool
-	pollGen int // the round of polling under way
+	views     viewsFile
+	saved     map[string]tabView // the views as last saved
+	mark      int64              // the change mark last seen (see poll)
+	marked    bool
+	pollGen   int // the round of polling under way
 
 	width, height int
 }
@@ -97,6 +98,9 @@ func (m *mainModel) SetSize(w, h int) {
 	}
 	if m.form != nil {
 		m.form.SetSize(w, area)
+	}
+	if m.history != nil {
+		m.history.SetSize(w, area)
 	}
 }
 
@@ -162,6 +166,8 @@ func (m *mainModel) update(msg tea.Msg) tea.Cmd {
 			m.sh.failure(msg.err)
 		}
 		return nil
+	case historyMsg:
+		return m.onHistory(msg)
 	case openFormMsg:
 		if msg.err != nil {
 			return m.fail(msg.err)
@@ -290,6 +296,9 @@ func (m *mainModel) key(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	}
 
+	if m.history != nil {
+		return m.historyKey(msg)
+	}
 	if d := m.detail(); d != nil {
 		return m.detailKey(d, msg)
 	}
@@ -324,6 +333,10 @@ func (m *mainModel) key(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		return m.openDetail(l.spec, r.id)
+	case pressed(msg, k.History):
+		if r, ok := l.selected(); ok {
+			return m.openHistory(l.spec, r.id, r.item)
+		}
 	default:
 		if cmd, ok := l.move(msg, k); ok {
 			return cmd
@@ -355,6 +368,9 @@ func (m *mainModel) detailKey(d *detailModel, msg tea.KeyPressMsg) tea.Cmd {
 		return m.pushDetail(specs[r.tab], r.id, prev)
 	case pressed(msg, k.Refresh):
 		return d.load()
+	case pressed(msg, k.History):
+		item, _ := d.item()
+		return m.openHistory(d.spec, d.id, item)
 	case d.move(msg, k):
 		return nil
 	}
@@ -447,6 +463,8 @@ func (m *mainModel) View() string {
 		body = m.form.View()
 	case m.menu != nil:
 		body = m.menu.View(m.sh.styles, m.list().spec.title)
+	case m.history != nil:
+		body = m.history.View()
 	case m.detail() != nil:
 		body = m.detail().View()
 	default:
@@ -537,11 +555,15 @@ func (m *mainModel) helpKeys() (short []key.Binding, full [][]key.Binding) {
 		return keys, [][]key.Binding{keys, {bind(":ID", "go to record ID"), bind(":clients", "tab, or :contracts, :events, :users"), bind(":q", "quit")}}
 	}
 	app := []key.Binding{k.Password, k.Command, k.Copy, k.Help, bind(keysKey, "SSH keys"), k.Logout, k.Quit}
+	if m.history != nil {
+		keys := m.history.helpKeys(k)
+		return keys, [][]key.Binding{keys, app}
+	}
 	if d := m.detail(); d != nil {
 		item, _ := d.item()
 		actions := slices.Concat(m.allowedActions(d.spec, item), m.scopeKeys(d))
-		nav := []key.Binding{k.Up, k.Down, bind("enter", "open related"), k.Back, k.Refresh}
-		short = slices.Concat(actions, []key.Binding{bind("enter", "open related"), k.Help, k.Back, k.Quit})
+		nav := []key.Binding{k.Up, k.Down, bind("enter", "open related"), k.History, k.Back, k.Refresh}
+		short = slices.Concat(actions, []key.Binding{bind("enter", "open related"), k.Help, k.Back, k.History, k.Quit})
 		tabs := []key.Binding{bind("1-4", "tab 1 to 4"), k.NextTab, k.PrevTab}
 		return short, [][]key.Binding{nav, tabs, actions, app}
 	}
@@ -551,11 +573,11 @@ func (m *mainModel) helpKeys() (short []key.Binding, full [][]key.Binding) {
 	}
 	actions := m.allowedActions(l.spec, item)
 	nav := []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
-	tabs := []key.Binding{bind("1-4", "tab 1 to 4"), k.NextTab, k.PrevTab, k.Open, k.Refresh}
+	tabs := []key.Binding{bind("1-4", "tab 1 to 4"), k.NextTab, k.PrevTab, k.Open, k.History, k.Refresh}
 	listKeys := []key.Binding{k.Search, k.Filter, k.Sort, k.SortDir, k.ColLeft, k.ColRight, exportKey}
 	// Actions first: when the line is too narrow, help and quit stay
 	// reachable through "?" in the full help.
-	short = slices.Concat(actions, []key.Binding{k.Open, k.Search, k.Filter, bind("s/S", "sort"), k.Help, k.Quit})
+	short = slices.Concat(actions, []key.Binding{k.Open, k.History, k.Search, k.Filter, bind("s/S", "sort"), k.Help, k.Quit})
 	return short, [][]key.Binding{nav, tabs, listKeys, slices.Concat(actions, app)}
 }
 
