@@ -21,11 +21,14 @@ type trailStep struct {
 	details []*detailModel
 	target  tabID
 	query   listQuery
+	// selected is the row the shown tab had under its cursor.
+	selected int64
 }
 
 // pushTrail remembers where c or v leaves from, so esc comes back to it.
 func (m *mainModel) pushTrail(target tabID) {
-	m.trail = append(m.trail, trailStep{tab: m.tab, details: m.details, target: target, query: m.lists[target].query})
+	l := m.lists[target]
+	m.trail = append(m.trail, trailStep{tab: m.tab, details: m.details, target: target, query: l.query, selected: l.selectedID()})
 	m.details = nil
 }
 
@@ -41,7 +44,7 @@ func (m *mainModel) popTrail() tea.Cmd {
 	for _, d := range m.details {
 		d.SetSize(m.width, m.areaHeight())
 	}
-	return l.reload(0)
+	return l.reload(step.selected)
 }
 
 // switchTab shows tab, leaving any detail view open: the tab keys work
