@@ -516,8 +516,7 @@ func (m *mainModel) helpKeys() (short []key.Binding, full [][]key.Binding) {
 		return keys, [][]key.Binding{keys}
 	}
 	if m.menu != nil {
-		keys := []key.Binding{k.Up, k.Down, bind("space", "tick"), bind("enter", "apply"), bind("esc", "close")}
-		return keys, [][]key.Binding{keys}
+		return m.menu.helpKeys(k)
 	}
 	l := m.list()
 	if l.search.focused {
@@ -525,8 +524,7 @@ func (m *mainModel) helpKeys() (short []key.Binding, full [][]key.Binding) {
 		return keys, [][]key.Binding{keys}
 	}
 	if m.cmdline != nil {
-		keys := []key.Binding{bind("enter", "run"), bind("esc", "close")}
-		return keys, [][]key.Binding{keys, {bind(":ID", "go to record ID"), bind(":clients", "tab, or :contracts, :events, :users"), bind(":q", "quit")}}
+		return commandHelp()
 	}
 	// P works from every tab; the full help says so once, beside the
 	// actions or here.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
@@ -110,6 +111,13 @@ func (m *mainModel) commandKey(msg tea.KeyPressMsg) tea.Cmd {
 	var cmd tea.Cmd
 	*m.cmdline, cmd = m.cmdline.Update(msg)
 	return cmd
+}
+
+// commandHelp is the command line's keys and commands, for the footer and
+// the full help.
+func commandHelp() (short []key.Binding, full [][]key.Binding) {
+	keys := []key.Binding{bind("enter", "run"), bind("esc", "close")}
+	return keys, [][]key.Binding{keys, {bind(":ID", "go to record ID"), bind(":clients", "tab, or :contracts, :events, :users"), bind(":q", "quit")}}
 }
 
 // commandTabs are the tabs the command line names.
