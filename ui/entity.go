@@ -102,7 +102,8 @@ type detail struct {
 }
 
 // entitySpec describes one tab: its columns, sorts and filters, and how to
-// fetch its rows and details. One per entity, in tab_*.go.
+// fetch its rows and details. One per entity, written typed in tab_*.go
+// (see tabSpec) and shared in this form.
 type entitySpec struct {
 	tab     tabID
 	title   string
@@ -123,6 +124,8 @@ type entitySpec struct {
 	owner func(item any) int64
 	// label names a record in messages and confirmations.
 	label func(item any) string
+	// remove deletes item, as read, under a request key.
+	remove func(ctx context.Context, app *domain.App, sess domain.Session, item any, key string) error
 }
 
 // toRowPage converts a domain page into rows.

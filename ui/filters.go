@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 )
 
@@ -85,4 +86,10 @@ func (m *filterMenu) View(st styles, title string) string {
 		}
 	}
 	return st.box.Render(b.String())
+}
+
+// helpKeys are the menu's keys, for the footer and the full help.
+func (m *filterMenu) helpKeys(k keyMap) (short []key.Binding, full [][]key.Binding) {
+	keys := []key.Binding{k.Up, k.Down, bind("space", "tick"), bind("enter", "apply"), bind("esc", "close")}
+	return keys, [][]key.Binding{keys}
 }

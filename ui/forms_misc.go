@@ -37,18 +37,7 @@ func (c *deleteContent) submit(ctx context.Context, app *domain.App, sess domain
 	if !c.yes {
 		return nil, nil
 	}
-	var err error
-	switch it := c.item.(type) {
-	case domain.Client:
-		err = app.Clients.Delete(ctx, sess, it.ID, it.Version, c.key)
-	case domain.Contract:
-		err = app.Contracts.Delete(ctx, sess, it.ID, it.Version, c.key)
-	case domain.Event:
-		err = app.Events.Delete(ctx, sess, it.ID, it.Version, c.key)
-	case domain.User:
-		err = app.Users.Delete(ctx, sess, it.ID, it.Version, c.key)
-	}
-	if err != nil {
+	if err := c.spec.remove(ctx, app, sess, c.item, c.key); err != nil {
 		return nil, err
 	}
 	return c.item, nil

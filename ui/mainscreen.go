@@ -542,8 +542,7 @@ func (m *mainModel) helpKeys() (short []key.Binding, full [][]key.Binding) {
 		return keys, [][]key.Binding{keys}
 	}
 	if m.menu != nil {
-		keys := []key.Binding{k.Up, k.Down, bind("space", "tick"), bind("enter", "apply"), bind("esc", "close")}
-		return keys, [][]key.Binding{keys}
+		return m.menu.helpKeys(k)
 	}
 	l := m.list()
 	if l.search.focused {
@@ -551,10 +550,11 @@ func (m *mainModel) helpKeys() (short []key.Binding, full [][]key.Binding) {
 		return keys, [][]key.Binding{keys}
 	}
 	if m.cmdline != nil {
-		keys := []key.Binding{bind("enter", "run"), bind("esc", "close")}
-		return keys, [][]key.Binding{keys, {bind(":ID", "go to record ID"), bind(":clients", "tab, or :contracts, :events, :users"), bind(":q", "quit")}}
+		return commandHelp()
 	}
-	app := []key.Binding{k.Password, k.Command, k.Copy, k.Help, bind(keysKey, "SSH keys"), k.Logout, k.Quit}
+	// P works from every tab; the full help says so once, beside the
+	// actions or here.
+	app := []key.Binding{k.Command, k.Copy, k.Help, bind(keysKey, "SSH keys"), k.Logout, k.Quit}
 	if m.history != nil {
 		keys := m.history.helpKeys(k)
 		return keys, [][]key.Binding{keys, app}
@@ -565,7 +565,7 @@ func (m *mainModel) helpKeys() (short []key.Binding, full [][]key.Binding) {
 		nav := []key.Binding{k.Up, k.Down, bind("enter", "open related"), k.History, k.Back, k.Refresh}
 		short = slices.Concat(actions, []key.Binding{bind("enter", "open related"), k.Help, k.Back, k.History, k.Quit})
 		tabs := []key.Binding{bind("1-4", "tab 1 to 4"), k.NextTab, k.PrevTab}
-		return short, [][]key.Binding{nav, tabs, actions, app}
+		return short, [][]key.Binding{nav, tabs, actions, m.withPassword(actions, app)}
 	}
 	var item any
 	if r, ok := l.selected(); ok {
@@ -578,9 +578,19 @@ func (m *mainModel) helpKeys() (short []key.Binding, full [][]key.Binding) {
 	// Actions first: when the line is too narrow, help and quit stay
 	// reachable through "?" in the full help.
 	short = slices.Concat(actions, []key.Binding{k.Open, k.History, k.Search, k.Filter, bind("s/S", "sort"), k.Help, k.Quit})
-	return short, [][]key.Binding{nav, tabs, listKeys, slices.Concat(actions, app)}
+	return short, [][]key.Binding{nav, tabs, listKeys, slices.Concat(actions, m.withPassword(actions, app))}
 }
 
 func bind(k, desc string) key.Binding {
 	return key.NewBinding(key.WithKeys(k), key.WithHelp(k, desc))
+}
+
+// withPassword puts P in front of app unless actions has it already.
+func (m *mainModel) withPassword(actions, app []key.Binding) []key.Binding {
+	for _, b := range actions {
+		if slices.Equal(b.Keys(), m.keys.Password.Keys()) {
+			return app
+		}
+	}
+	return append([]key.Binding{m.keys.Password}, app...)
 }

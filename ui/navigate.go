@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
@@ -21,11 +22,14 @@ type trailStep struct {
 	details []*detailModel
 	target  tabID
 	query   listQuery
+	// selected is the row the shown tab had under its cursor.
+	selected int64
 }
 
 // pushTrail remembers where c or v leaves from, so esc comes back to it.
 func (m *mainModel) pushTrail(target tabID) {
-	m.trail = append(m.trail, trailStep{tab: m.tab, details: m.details, target: target, query: m.lists[target].query})
+	l := m.lists[target]
+	m.trail = append(m.trail, trailStep{tab: m.tab, details: m.details, target: target, query: l.query, selected: l.selectedID()})
 	m.details = nil
 }
 
@@ -41,7 +45,7 @@ func (m *mainModel) popTrail() tea.Cmd {
 	for _, d := range m.details {
 		d.SetSize(m.width, m.areaHeight())
 	}
-	return l.reload(0)
+	return l.reload(step.selected)
 }
 
 // switchTab shows tab, leaving any detail view open: the tab keys work
@@ -107,6 +111,13 @@ func (m *mainModel) commandKey(msg tea.KeyPressMsg) tea.Cmd {
 	var cmd tea.Cmd
 	*m.cmdline, cmd = m.cmdline.Update(msg)
 	return cmd
+}
+
+// commandHelp is the command line's keys and commands, for the footer and
+// the full help.
+func commandHelp() (short []key.Binding, full [][]key.Binding) {
+	keys := []key.Binding{bind("enter", "run"), bind("esc", "close")}
+	return keys, [][]key.Binding{keys, {bind(":ID", "go to record ID"), bind(":clients", "tab, or :contracts, :events, :users"), bind(":q", "quit")}}
 }
 
 // commandTabs are the tabs the command line names.

@@ -9,7 +9,7 @@ import (
 	"github.com/epicevents/epic-tui/domain"
 )
 
-var clientSpec = &entitySpec{
+var clientSpec = typed(tabSpec[domain.Client]{
 	tab:    tabClients,
 	title:  "Clients",
 	entity: domain.EntityClient,
@@ -30,9 +30,8 @@ var clientSpec = &entitySpec{
 		}
 		return out
 	},
-	list: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery, loc *time.Location) (rowPage, error) {
-		p, err := app.Clients.List(ctx, sess, clientQuery(q))
-		return toRowPage(p, func(c domain.Client) row { return clientRow(c, loc) }), err
+	list: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery) (domain.Page[domain.Client], error) {
+		return app.Clients.List(ctx, sess, clientQuery(q))
 	},
 	count: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery) (int, error) {
 		return app.Clients.Count(ctx, sess, clientQuery(q))
@@ -68,10 +67,13 @@ var clientSpec = &entitySpec{
 		}
 		return out, nil
 	},
-	toRow: func(item any, loc *time.Location) row { return clientRow(item.(domain.Client), loc) },
-	owner: func(item any) int64 { return item.(domain.Client).SalesContactID },
-	label: func(item any) string { return "client " + item.(domain.Client).FullName },
-}
+	row:   clientRow,
+	owner: func(c domain.Client) int64 { return c.SalesContactID },
+	label: func(c domain.Client) string { return "client " + c.FullName },
+	remove: func(ctx context.Context, app *domain.App, sess domain.Session, c domain.Client, key string) error {
+		return app.Clients.Delete(ctx, sess, c.ID, c.Version, key)
+	},
+})
 
 func clientQuery(q listQuery) domain.ClientQuery {
 	return domain.ClientQuery{PageQuery: q.page, Mine: q.has("mine")}

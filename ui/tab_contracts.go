@@ -8,7 +8,7 @@ import (
 	"github.com/epicevents/epic-tui/domain"
 )
 
-var contractSpec = &entitySpec{
+var contractSpec = typed(tabSpec[domain.Contract]{
 	tab:    tabContracts,
 	title:  "Contracts",
 	entity: domain.EntityContract,
@@ -29,9 +29,8 @@ var contractSpec = &entitySpec{
 		}
 		return append(out, filterOption{id: "unsigned", label: "unsigned"}, filterOption{id: "unpaid", label: "unpaid"})
 	},
-	list: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery, loc *time.Location) (rowPage, error) {
-		p, err := app.Contracts.List(ctx, sess, contractQuery(q))
-		return toRowPage(p, contractRow), err
+	list: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery) (domain.Page[domain.Contract], error) {
+		return app.Contracts.List(ctx, sess, contractQuery(q))
 	},
 	count: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery) (int, error) {
 		return app.Contracts.Count(ctx, sess, contractQuery(q))
@@ -71,10 +70,13 @@ var contractSpec = &entitySpec{
 		}
 		return out, nil
 	},
-	toRow: func(item any, _ *time.Location) row { return contractRow(item.(domain.Contract)) },
-	owner: func(item any) int64 { return item.(domain.Contract).SalesContactID },
-	label: func(item any) string { return "contract #" + strconv.FormatInt(item.(domain.Contract).ID, 10) },
-}
+	row:   func(k domain.Contract, _ *time.Location) row { return contractRow(k) },
+	owner: func(k domain.Contract) int64 { return k.SalesContactID },
+	label: func(k domain.Contract) string { return "contract #" + strconv.FormatInt(k.ID, 10) },
+	remove: func(ctx context.Context, app *domain.App, sess domain.Session, k domain.Contract, key string) error {
+		return app.Contracts.Delete(ctx, sess, k.ID, k.Version, key)
+	},
+})
 
 func contractQuery(q listQuery) domain.ContractQuery {
 	return domain.ContractQuery{

@@ -8,7 +8,7 @@ import (
 	"github.com/epicevents/epic-tui/domain"
 )
 
-var eventSpec = &entitySpec{
+var eventSpec = typed(tabSpec[domain.Event]{
 	tab:    tabEvents,
 	title:  "Events",
 	entity: domain.EntityEvent,
@@ -35,9 +35,8 @@ var eventSpec = &entitySpec{
 			filterOption{id: "week", label: "next 7 days", group: "when"},
 			filterOption{id: "month", label: "next 30 days", group: "when"})
 	},
-	list: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery, loc *time.Location) (rowPage, error) {
-		p, err := app.Events.List(ctx, sess, eventQuery(q))
-		return toRowPage(p, func(e domain.Event) row { return eventRow(e, loc) }), err
+	list: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery) (domain.Page[domain.Event], error) {
+		return app.Events.List(ctx, sess, eventQuery(q))
 	},
 	count: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery) (int, error) {
 		return app.Events.Count(ctx, sess, eventQuery(q))
@@ -81,15 +80,18 @@ var eventSpec = &entitySpec{
 		}
 		return out, nil
 	},
-	toRow: func(item any, loc *time.Location) row { return eventRow(item.(domain.Event), loc) },
-	owner: func(item any) int64 {
-		if id := item.(domain.Event).SupportContactID; id != nil {
-			return *id
+	row: eventRow,
+	owner: func(e domain.Event) int64 {
+		if e.SupportContactID != nil {
+			return *e.SupportContactID
 		}
 		return 0
 	},
-	label: func(item any) string { return "event " + item.(domain.Event).Name },
-}
+	label: func(e domain.Event) string { return "event " + e.Name },
+	remove: func(ctx context.Context, app *domain.App, sess domain.Session, e domain.Event, key string) error {
+		return app.Events.Delete(ctx, sess, e.ID, e.Version, key)
+	},
+})
 
 func eventQuery(q listQuery) domain.EventQuery {
 	out := domain.EventQuery{

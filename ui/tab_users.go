@@ -9,7 +9,7 @@ import (
 	"github.com/epicevents/epic-tui/domain"
 )
 
-var userSpec = &entitySpec{
+var userSpec = typed(tabSpec[domain.User]{
 	tab:    tabUsers,
 	title:  "Users",
 	entity: domain.EntityUser,
@@ -30,9 +30,8 @@ var userSpec = &entitySpec{
 		}
 		return append(out, filterOption{id: "active", label: "active", group: "active"}, filterOption{id: "inactive", label: "deactivated", group: "active"})
 	},
-	list: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery, _ *time.Location) (rowPage, error) {
-		p, err := app.Users.List(ctx, sess, userQuery(q))
-		return toRowPage(p, userRow), err
+	list: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery) (domain.Page[domain.User], error) {
+		return app.Users.List(ctx, sess, userQuery(q))
 	},
 	count: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery) (int, error) {
 		return app.Users.Count(ctx, sess, userQuery(q))
@@ -69,10 +68,13 @@ var userSpec = &entitySpec{
 		}
 		return out, nil
 	},
-	toRow: func(item any, _ *time.Location) row { return userRow(item.(domain.User)) },
-	owner: func(item any) int64 { return item.(domain.User).ID },
-	label: func(item any) string { return "user " + item.(domain.User).Username },
-}
+	row:   func(u domain.User, _ *time.Location) row { return userRow(u) },
+	owner: func(u domain.User) int64 { return u.ID },
+	label: func(u domain.User) string { return "user " + u.Username },
+	remove: func(ctx context.Context, app *domain.App, sess domain.Session, u domain.User, key string) error {
+		return app.Users.Delete(ctx, sess, u.ID, u.Version, key)
+	},
+})
 
 func userQuery(q listQuery) domain.UserQuery {
 	uq := domain.UserQuery{PageQuery: q.page}
