@@ -21,6 +21,8 @@ type tabSpec[T any] struct {
 	filters  func(role domain.Role) []filterOption
 	list     func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery) (domain.Page[T], error)
 	count    func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery) (int, error)
+	// estimate answers at once what count answers exactly.
+	estimate func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery) (domain.Estimate, error)
 	get      func(ctx context.Context, app *domain.App, sess domain.Session, id int64, loc *time.Location) (detail, error)
 	row      func(item T, loc *time.Location) row
 	// owner is the ownerID App.Permission wants for updating item.
@@ -35,7 +37,7 @@ type tabSpec[T any] struct {
 func typed[T any](s tabSpec[T]) *entitySpec {
 	return &entitySpec{
 		tab: s.tab, title: s.title, entity: s.entity, columns: s.columns, sorts: s.sorts,
-		defaults: s.defaults, filters: s.filters, count: s.count, get: s.get,
+		defaults: s.defaults, filters: s.filters, count: s.count, estimate: s.estimate, get: s.get,
 		list: func(ctx context.Context, app *domain.App, sess domain.Session, q listQuery, loc *time.Location) (rowPage, error) {
 			p, err := s.list(ctx, app, sess, q)
 			return toRowPage(p, func(item T) row { return s.row(item, loc) }), err
