@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,21 +144,24 @@ func TestMigrateCommands(t *testing.T) {
 				db = storetest.PostgresURL(t)
 				t.Setenv("EPIC_SECRET", "a-secret-of-at-least-32-bytes-for-tests")
 			}
+			latest := fmt.Sprint(store.SchemaVersion)
 			r := runCLI(t, "", "migrate", "status", "--db", db)
 			if r.code != 0 || !strings.Contains(r.stdout, "00001_initial.sql") || !strings.Contains(r.stdout, "pending") ||
-				!strings.Contains(r.stdout, "version 0 of 1: run `epic-tui migrate up`") {
+				!strings.Contains(r.stdout, "version 0 of "+latest+": run `epic-tui migrate up`") {
 				t.Fatalf("status of an empty database: %+v", r)
 			}
 			r = runCLI(t, "", "migrate", "up", "--db", db)
-			if r.code != 0 || r.stdout != "applied 00001_initial.sql\nthe database is at version 1\n" {
+			if r.code != 0 || strings.Count(r.stdout, "applied 0") != store.SchemaVersion ||
+				!strings.HasPrefix(r.stdout, "applied 00001_initial.sql\n") ||
+				!strings.HasSuffix(r.stdout, "the database is at version "+latest+"\n") {
 				t.Fatalf("up: %+v", r)
 			}
 			r = runCLI(t, "", "--db", db, "migrate", "up")
-			if r.code != 0 || r.stdout != "nothing to apply: the database is at version 1\n" {
+			if r.code != 0 || r.stdout != "nothing to apply: the database is at version "+latest+"\n" {
 				t.Fatalf("up again: %+v", r)
 			}
 			r = runCLI(t, "", "migrate", "status", "--db", db)
-			if r.code != 0 || !strings.Contains(r.stdout, "applied 20") || !strings.Contains(r.stdout, "version 1: up to date") {
+			if r.code != 0 || strings.Count(r.stdout, "applied 20") != store.SchemaVersion || !strings.Contains(r.stdout, "version "+latest+": up to date") {
 				t.Fatalf("status after up: %+v", r)
 			}
 			oneLine(t, runCLI(t, "", "migrate", "sideways", "--db", db), 2, `unknown command "sideways" (see epic-tui migrate --help)`)
