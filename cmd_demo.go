@@ -76,7 +76,7 @@ func runDemo(cmd *cobra.Command, dbFlag string, clients int) error {
 		n.Users, n.Clients, n.Contracts, n.Events, time.Since(start).Round(100*time.Millisecond))
 	fmt.Fprintln(out, "Sign in as one of these users; their passwords are shown only this once:")
 	for i, u := range users {
-		fmt.Fprintf(out, "  %-12s %-22s %s\n", u.Role.Label(), u.Username, passwords[i])
+		fmt.Fprintf(out, "  %-14s %-22s %s\n", u.Role.Label(), u.Username, passwords[i])
 	}
 	return nil
 }

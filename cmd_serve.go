@@ -71,6 +71,7 @@ func runServe(cmd *cobra.Command, dbFlag string, f serveFlags) error {
 		return err
 	}
 	defer db.Close()
+	db.KeepConnections(server.DatabaseConnections)
 	changes := server.NewChanges(db, o.log)
 	app, err := domain.New(ctx, domain.Deps{Store: changes.Store(), Hasher: auth.NewArgon2(), Observer: observer{o.log}, Logger: o.log})
 	if err != nil {

@@ -220,7 +220,7 @@ func historyEntry(ctx context.Context, a AuditEntry, names *userNames) (HistoryE
 }
 
 // historyValue writes one value of field for people: money in euros, a
-// user by name, a hash never.
+// phone as people read it, a user by name, a hash never.
 func historyValue(ctx context.Context, field string, v any, names *userNames) (string, error) {
 	switch v := v.(type) {
 	case nil:
@@ -244,8 +244,11 @@ func historyValue(ctx context.Context, field string, v any, names *userNames) (s
 		}
 		return v.String(), nil
 	case string:
-		if strings.HasPrefix(v, "$argon2") {
+		switch {
+		case strings.HasPrefix(v, "$argon2"):
 			return "(hidden)", nil
+		case field == "phone":
+			return FormatPhone(v), nil
 		}
 		return v, nil
 	}

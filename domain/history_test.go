@@ -36,7 +36,7 @@ func TestHistoryShowsPaymentsAndReassignments(t *testing.T) {
 		ok(t, err)
 		got := historyText(p)
 		if len(got) != 2 || got[0] != "admin changed: sales contact Sam Sales (#3) → Sally Seller (#4)" ||
-			!strings.HasPrefix(got[1], "admin created: company name  → Co sales; email  → client1@example.com;") {
+			!strings.HasPrefix(got[1], "admin created: company name  → Co sales; email  → client1@example.com; full name  → Client sales; phone  → +33 6 12 34 56 78;") {
 			t.Fatalf("client history, newest first:\n%s", strings.Join(got, "\n"))
 		}
 

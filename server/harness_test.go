@@ -27,7 +27,7 @@ const testPassword = "correct horse"
 
 // world is a server on a random port over a database with two people in it.
 type world struct {
-	t       *testing.T
+	t       testing.TB
 	db      *store.DB
 	changes *server.Changes
 	app     *domain.App
@@ -58,7 +58,7 @@ func appOn(t testing.TB, db domain.Store) *domain.App {
 }
 
 // newWorld starts a server on db; tune changes its configuration first.
-func newWorld(t *testing.T, db *store.DB, tune func(*server.Config)) *world {
+func newWorld(t testing.TB, db *store.DB, tune func(*server.Config)) *world {
 	t.Helper()
 	ctx := context.Background()
 	w := &world{t: t, db: db, changes: server.NewChanges(db, nil)}
@@ -213,7 +213,13 @@ func (c *client) text() string {
 // generous bound, for a server that never draws it.
 func (c *client) waitFor(want string) {
 	c.t.Helper()
-	for end := time.Now().Add(15 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+	c.waitWithin(want, 15*time.Second)
+}
+
+// waitWithin is waitFor with its bound.
+func (c *client) waitWithin(want string, bound time.Duration) {
+	c.t.Helper()
+	for end := time.Now().Add(bound); time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
 		if strings.Contains(c.text(), want) {
 			return
 		}

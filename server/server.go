@@ -23,6 +23,10 @@ import (
 	"github.com/epicevents/epic-tui/ui"
 )
 
+// DatabaseConnections is the pool a server keeps (store.DB.KeepConnections):
+// a few per core, enough for the queries of 200 sessions to take turns.
+const DatabaseConnections = 16
+
 // Defaults of Config.
 const (
 	DefaultMaxSessions      = 200
