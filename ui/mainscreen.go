@@ -577,7 +577,7 @@ func (m *mainModel) helpKeys() (short []key.Binding, full [][]key.Binding) {
 	listKeys := []key.Binding{k.Search, k.Filter, k.Sort, k.SortDir, k.ColLeft, k.ColRight, exportKey}
 	// Actions first: when the line is too narrow, help and quit stay
 	// reachable through "?" in the full help.
-	short = slices.Concat(actions, []key.Binding{k.Open, k.History, k.Search, k.Filter, bind("s/S", "sort"), k.Help, k.Quit})
+	short = slices.Concat(actions, []key.Binding{k.Open, k.Search, k.Filter, k.History, bind("s/S", "sort"), k.Help, k.Quit})
 	return short, [][]key.Binding{nav, tabs, listKeys, slices.Concat(actions, m.withPassword(actions, app))}
 }
 
