@@ -182,10 +182,11 @@ func (f filter) longTerms() (filter, bool) {
 const hitColumn = "hits.hit"
 
 // resolve turns f into the FROM clause, its arguments and the complete
-// filter of a query over from on dialect. On SQLite the rows are found
-// through an FTS5 table, which then leads the join; PostgreSQL finds them
-// through its indexes from the conditions alone.
-func (f filter) resolve(d Dialect, from string) (string, []any, filter) {
+// filter of a query over from on dialect, and tells whether an FTS5 table
+// leads. On SQLite the rows are found through an FTS5 table, which then
+// leads the join; PostgreSQL finds them through its indexes from the
+// conditions alone.
+func (f filter) resolve(d Dialect, from string) (string, []any, filter, bool) {
 	f = f.clone()
 	// With a term for the trigram index, the word terms are tested on the
 	// rows it finds: evaluating word_prefixes on a row costs more than the
@@ -199,10 +200,10 @@ func (f filter) resolve(d Dialect, from string) (string, []any, filter) {
 			// row, which is slow for rare terms.
 			from = fmt.Sprintf("(SELECT rowid AS hit FROM %[1]s WHERE %[1]s MATCH ?) hits CROSS JOIN %s", table, from)
 			f.add(f.in.id + " = " + hitColumn)
-			return from, []any{match}, f
+			return from, []any{match}, f, true
 		}
 	}
-	return from, nil, f
+	return from, nil, f, false
 }
 
 // where is the WHERE clause, or "" when nothing is required.
@@ -293,8 +294,8 @@ func (k keyset) after(f *filter) {
 // queries write them, then the filter, the cursor, the order and the limit.
 // One more row than the page holds is fetched, to know whether more follow.
 func (k keyset) query(d Dialect, columns, from string, f filter) (string, []any) {
-	from, args, f := f.resolve(d, from)
-	if k.key.expr == f.in.id && strings.Contains(from, hitColumn) {
+	from, args, f, hits := f.resolve(d, from)
+	if hits && k.key.expr == f.in.id {
 		// Sorted by id, the page is the first matches in the order FTS5
 		// hands them over (rowid is the id): the LIMIT stops the search
 		// there instead of sorting every match.
@@ -477,7 +478,7 @@ func countFrom(table, from string, f filter) string {
 
 // count counts the rows of from, whose first table is table, that pass f.
 func (q queries) count(ctx context.Context, table, from string, f filter) (int, error) {
-	from, args, f := f.resolve(q.dialect, countFrom(table, from, f))
+	from, args, f, _ := f.resolve(q.dialect, countFrom(table, from, f))
 	var n int
 	err := q.get(ctx, &n, "SELECT count(*) FROM "+from+f.where(), append(args, f.args...)...)
 	return n, err
@@ -491,7 +492,7 @@ var exactBound = 1000
 // planner estimate, or on SQLite the bound as a lower bound. Counting every
 // row of a common term takes a good part of a second at a million rows.
 func (q queries) estimate(ctx context.Context, table, from string, f filter) (domain.Estimate, error) {
-	from, args, f := f.resolve(q.dialect, countFrom(table, from, f))
+	from, args, f, _ := f.resolve(q.dialect, countFrom(table, from, f))
 	query, args := "SELECT 1 FROM "+from+f.where(), append(args, f.args...)
 	if q.dialect == Postgres {
 		var plan []byte
