@@ -133,10 +133,15 @@ func (db *DB) schemaState(ctx context.Context, fsys fs.FS) (SchemaState, error) 
 			applied[r.Version] = r.At.UTC()
 			st.Current = max(st.Current, r.Version)
 		}
-	} else if st.Legacy, err = db.tableExists(ctx, "schema_version"); err != nil {
+	}
+	// Another program may be creating the schema right now: goose's table
+	// can exist before migration 1, which makes schema_version, commits.
+	hasVersion, err := db.tableExists(ctx, "schema_version")
+	if err != nil {
 		return st, wrap("read the schema version", err)
 	}
-	if hasGoose || st.Legacy {
+	st.Legacy = hasVersion && !hasGoose
+	if hasVersion {
 		// Programs from before versioned migrations read schema_version, and
 		// every migration sets it to its own number: a number above the
 		// newest this build holds means a newer program migrated it.
