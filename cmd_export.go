@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/epicevents/epic-tui/dataio"
+	"github.com/epicevents/epic-tui/domain"
 )
 
 func newExportCommand(dbFlag *string, stdin io.Reader) *cobra.Command {
@@ -56,48 +57,37 @@ func runExport(cmd *cobra.Command, dbFlag string, stdin io.Reader, who *signInFl
 	if format != dataio.CSV && format != dataio.JSON {
 		return &usageError{msg: fmt.Sprintf("export: --format %s: choose csv or json", format)}
 	}
-	o, err := startOps(dbFlag)
-	if err != nil {
-		return err
-	}
-	defer o.close()
-	if err := o.cfg.checkSecret(); err != nil {
-		return err
-	}
-	db, app, sessions, err := o.openSession(cmd.Context())
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	sess, err := who.signIn(cmd.Context(), "export", app, sessions, stdin, cmd.ErrOrStderr())
-	if err != nil {
-		return err
-	}
-	w := cmd.OutOrStdout()
-	var file *os.File
-	if out != "" {
-		if file, err = os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600); err != nil {
-			return fmt.Errorf("export: cannot write %s: %w", out, errors.Unwrap(err))
+	return withSession(cmd.Context(), dbFlag, func(_ *ops, app *domain.App, sessions *sessionFile) error {
+		sess, err := who.signIn(cmd.Context(), "export", app, sessions, stdin, cmd.ErrOrStderr())
+		if err != nil {
+			return err
 		}
-		w = file
-	}
-	n, err := dataio.Export(cmd.Context(), app, sess, entity, q, w, dataio.Options{Format: format})
-	if file != nil {
-		if cerr := file.Close(); err == nil {
-			err = cerr
+		w := cmd.OutOrStdout()
+		var file *os.File
+		if out != "" {
+			if file, err = os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600); err != nil {
+				return fmt.Errorf("export: cannot write %s: %w", out, errors.Unwrap(err))
+			}
+			w = file
+		}
+		n, err := dataio.Export(cmd.Context(), app, sess, entity, q, w, dataio.Options{Format: format})
+		if file != nil {
+			if cerr := file.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				// Half a file would pass for the whole.
+				os.Remove(out)
+			}
 		}
 		if err != nil {
-			// Half a file would pass for the whole.
-			os.Remove(out)
+			return err
 		}
-	}
-	if err != nil {
-		return err
-	}
-	if out != "" {
-		fmt.Fprintf(cmd.ErrOrStderr(), "%d %s written to %s\n", n, strings.TrimSuffix(entity, "s")+plural(n), out)
-	}
-	return nil
+		if out != "" {
+			fmt.Fprintf(cmd.ErrOrStderr(), "%d %s written to %s\n", n, strings.TrimSuffix(entity, "s")+plural(n), out)
+		}
+		return nil
+	})
 }
 
 func plural(n int) string {

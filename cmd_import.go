@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/epicevents/epic-tui/dataio"
+	"github.com/epicevents/epic-tui/domain"
 )
 
 func newImportCommand(dbFlag *string, stdin io.Reader) *cobra.Command {
@@ -51,44 +52,33 @@ func runImport(cmd *cobra.Command, dbFlag string, stdin io.Reader, who *signInFl
 		return fmt.Errorf("import: cannot read %s: %w", path, errors.Unwrap(err))
 	}
 	defer file.Close()
-	o, err := startOps(dbFlag)
-	if err != nil {
-		return err
-	}
-	defer o.close()
-	if err := o.cfg.checkSecret(); err != nil {
-		return err
-	}
-	db, app, sessions, err := o.openSession(cmd.Context())
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	stderr := cmd.ErrOrStderr()
-	sess, err := who.signIn(cmd.Context(), "import", app, sessions, stdin, stderr)
-	if err != nil {
-		return err
-	}
-	if isTerminal(stderr) {
-		opt.Progress = func(rows int) { fmt.Fprintf(stderr, "\r%d rows read…", rows) }
-	}
-	res, err := dataio.Import(cmd.Context(), app, sess, entity, filepath.Base(path), file, opt)
-	if opt.Progress != nil {
-		fmt.Fprint(stderr, "\r\033[K")
-	}
-	var bad *dataio.ImportError
-	if errors.As(err, &bad) {
-		fmt.Fprintln(stderr, strings.Join(bad.Lines(), "\n"))
-	}
-	if err != nil {
-		return err
-	}
-	what := strings.TrimSuffix(entity, "s")
-	if opt.DryRun {
-		fmt.Fprintf(cmd.OutOrStdout(), "dry run: %d %s%s would be created and %d updated; nothing was written\n",
-			res.Created, what, plural(res.Created), res.Updated)
+	return withSession(cmd.Context(), dbFlag, func(_ *ops, app *domain.App, sessions *sessionFile) error {
+		stderr := cmd.ErrOrStderr()
+		sess, err := who.signIn(cmd.Context(), "import", app, sessions, stdin, stderr)
+		if err != nil {
+			return err
+		}
+		if isTerminal(stderr) {
+			opt.Progress = func(rows int) { fmt.Fprintf(stderr, "\r%d rows read…", rows) }
+		}
+		res, err := dataio.Import(cmd.Context(), app, sess, entity, filepath.Base(path), file, opt)
+		if opt.Progress != nil {
+			fmt.Fprint(stderr, "\r\033[K")
+		}
+		var bad *dataio.ImportError
+		if errors.As(err, &bad) {
+			fmt.Fprintln(stderr, strings.Join(bad.Lines(), "\n"))
+		}
+		if err != nil {
+			return err
+		}
+		what := strings.TrimSuffix(entity, "s")
+		if opt.DryRun {
+			fmt.Fprintf(cmd.OutOrStdout(), "dry run: %d %s%s would be created and %d updated; nothing was written\n",
+				res.Created, what, plural(res.Created), res.Updated)
+			return nil
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "%d %s%s created, %d updated\n", res.Created, what, plural(res.Created), res.Updated)
 		return nil
-	}
-	fmt.Fprintf(cmd.OutOrStdout(), "%d %s%s created, %d updated\n", res.Created, what, plural(res.Created), res.Updated)
-	return nil
+	})
 }

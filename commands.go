@@ -269,29 +269,18 @@ guessing their password. Whoever can run it holds the database.`,
 }
 
 func unlockAccount(cmd *cobra.Command, dbFlag, login string) error {
-	o, err := startOps(dbFlag)
-	if err != nil {
-		return err
-	}
-	defer o.close()
-	if err := o.cfg.checkSecret(); err != nil {
-		return err
-	}
-	db, app, err := o.openApp(cmd.Context())
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	was, err := app.Auth.Unlock(cmd.Context(), login)
-	if err != nil {
-		return err
-	}
-	if was.LockedUntil != nil && was.LockedUntil.After(time.Now()) {
-		fmt.Fprintf(cmd.OutOrStdout(), "%s unlocked: they can sign in again\n", was.Username)
-	} else {
-		fmt.Fprintf(cmd.OutOrStdout(), "%s was not locked; their failed sign-ins are forgotten\n", was.Username)
-	}
-	return nil
+	return withApp(cmd.Context(), dbFlag, func(_ *ops, _ *store.DB, app *domain.App) error {
+		was, err := app.Auth.Unlock(cmd.Context(), login)
+		if err != nil {
+			return err
+		}
+		if was.LockedUntil != nil && was.LockedUntil.After(time.Now()) {
+			fmt.Fprintf(cmd.OutOrStdout(), "%s unlocked: they can sign in again\n", was.Username)
+		} else {
+			fmt.Fprintf(cmd.OutOrStdout(), "%s was not locked; their failed sign-ins are forgotten\n", was.Username)
+		}
+		return nil
+	})
 }
 
 func createAdmin(cmd *cobra.Command, dbFlag string, stdin io.Reader, in domain.NewUser, fromStdin bool) error {
@@ -308,28 +297,18 @@ func createAdmin(cmd *cobra.Command, dbFlag string, stdin io.Reader, in domain.N
 	if _, err := domain.NormalizeEmail(in.Email); err != nil {
 		return err
 	}
-	o, err := startOps(dbFlag)
-	if err != nil {
-		return err
-	}
-	defer o.close()
-	if err := o.cfg.checkSecret(); err != nil {
-		return err
-	}
-	db, app, err := o.openApp(cmd.Context())
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if in.Password, err = readNewPassword(stdin, cmd.ErrOrStderr(), fromStdin); err != nil {
-		return err
-	}
-	u, err := app.Auth.CreateAdmin(cmd.Context(), in)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(cmd.OutOrStdout(), "administrator %s (%s) created\n", u.Username, u.Email)
-	return nil
+	return withApp(cmd.Context(), dbFlag, func(_ *ops, _ *store.DB, app *domain.App) error {
+		var err error
+		if in.Password, err = readNewPassword(stdin, cmd.ErrOrStderr(), fromStdin); err != nil {
+			return err
+		}
+		u, err := app.Auth.CreateAdmin(cmd.Context(), in)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "administrator %s (%s) created\n", u.Username, u.Email)
+		return nil
+	})
 }
 
 func newLogoutCommand(dbFlag *string) *cobra.Command {

@@ -146,6 +146,37 @@ func (o *ops) openApp(ctx context.Context) (*store.DB, *domain.App, error) {
 	return db, app, nil
 }
 
+// withApp runs fn for a command that works on the database as the
+// application does: the configuration checked whole before anything is
+// opened, the database and the domain services, all closed after.
+func withApp(ctx context.Context, dbFlag string, fn func(o *ops, db *store.DB, app *domain.App) error) error {
+	o, err := startOps(dbFlag)
+	if err != nil {
+		return err
+	}
+	defer o.close()
+	if err := o.cfg.checkSecret(); err != nil {
+		return err
+	}
+	db, app, err := o.openApp(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return fn(o, db, app)
+}
+
+// withSession is withApp with the session file of that database.
+func withSession(ctx context.Context, dbFlag string, fn func(o *ops, app *domain.App, sessions *sessionFile) error) error {
+	return withApp(ctx, dbFlag, func(o *ops, db *store.DB, app *domain.App) error {
+		sessions, err := newSessionFile(ctx, o.cfg, db)
+		if err != nil {
+			return err
+		}
+		return fn(o, app, sessions)
+	})
+}
+
 // openSession is openApp with the session file of that database.
 func (o *ops) openSession(ctx context.Context) (*store.DB, *domain.App, *sessionFile, error) {
 	db, app, err := o.openApp(ctx)
