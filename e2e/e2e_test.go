@@ -320,6 +320,14 @@ func workingDay(t *testing.T, home, dbURL, secret string) {
 		t.Fatalf("exported contracts: %s %v", b, err)
 	}
 
+	// h shows who made the contract and what it held; esc goes back.
+	tm.press("h")
+	tm.waitFor(`History of contract`)
+	tm.waitFor(`maud +created`)
+	tm.waitFor(`total amount: 12 000.00 €`)
+	tm.press("Escape")
+	tm.waitFor(`Kévin Casey`)
+
 	tm.logout()
 	tm.press("C-c")
 	deadline := time.Now().Add(5 * time.Second)
