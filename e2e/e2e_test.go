@@ -203,6 +203,38 @@ func TestWorkingDayPostgres(t *testing.T) {
 	checkDatabase(t, url)
 }
 
+// freshApp starts the app on a new SQLite database in a home of its own,
+// creates the first administrator (ada, "admin pass 1") by typing the whole
+// setup form in one burst, and opens the same database for the test to read
+// and write through the domain, as another program would.
+func freshApp(t *testing.T) (*term, *domain.App) {
+	t.Helper()
+	home := t.TempDir()
+	dbPath := filepath.Join(home, "epic.db")
+	tm := startApp(t, map[string]string{
+		"HOME": home, "XDG_CONFIG_HOME": filepath.Join(home, "config"),
+		"XDG_DATA_HOME": filepath.Join(home, "data"), "XDG_STATE_HOME": filepath.Join(home, "state"),
+		"EPIC_DATABASE_URL": dbPath, "NO_COLOR": "",
+	})
+	tm.waitFor(`Create the administrator account`)
+	tm.keys("Ada Lovelace", "Enter", "ada", "Enter", "ada@epic.test", "Enter",
+		"admin pass 1", "Enter", "admin pass 1", "Enter")
+	tm.waitFor(`ada · Administrator`)
+
+	ctx := context.Background()
+	db, err := store.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	hasher, _ := auth.NewArgon2WithParams(auth.TestParams)
+	app, err := domain.New(ctx, domain.Deps{Store: db, Hasher: hasher})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tm, app
+}
+
 // workingDay: first-run admin → users → sales creates a client →
 // management creates and signs a contract → sales creates an event →
 // management assigns support → support edits the notes; each role refuses

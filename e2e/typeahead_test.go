@@ -2,40 +2,16 @@ package e2e
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
-	"github.com/epicevents/epic-tui/auth"
 	"github.com/epicevents/epic-tui/domain"
-	"github.com/epicevents/epic-tui/store"
 )
 
 // TestFormsTypedAtFullSpeed sends each form whole in one tmux send-keys, as
 // a paste or a fast typist would, and reads back every field saved.
 func TestFormsTypedAtFullSpeed(t *testing.T) {
-	home := t.TempDir()
-	dbPath := filepath.Join(home, "epic.db")
-	tm := startApp(t, map[string]string{
-		"HOME": home, "XDG_CONFIG_HOME": filepath.Join(home, "config"),
-		"XDG_DATA_HOME": filepath.Join(home, "data"), "XDG_STATE_HOME": filepath.Join(home, "state"),
-		"EPIC_DATABASE_URL": dbPath, "NO_COLOR": "",
-	})
-	tm.waitFor(`Create the administrator account`)
-	tm.keys("Ada Lovelace", "Enter", "ada", "Enter", "ada@epic.test", "Enter",
-		"admin pass 1", "Enter", "admin pass 1", "Enter")
-	tm.waitFor(`ada · Administrator`)
-
+	tm, app := freshApp(t)
 	ctx := context.Background()
-	db, err := store.Open(ctx, dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	hasher, _ := auth.NewArgon2WithParams(auth.TestParams)
-	app, err := domain.New(ctx, domain.Deps{Store: db, Hasher: hasher})
-	if err != nil {
-		t.Fatal(err)
-	}
 	admin, err := app.Auth.Login(ctx, "ada", "admin pass 1")
 	if err != nil {
 		t.Fatalf("the setup typed at once saved another admin: %v", err)
