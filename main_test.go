@@ -170,23 +170,7 @@ func TestLogoutRevokes(t *testing.T) {
 	}
 
 	// Sign in as the app would, and keep the session.
-	cfg, err := loadConfig(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	app, sdb := openAppDB(t, db)
-	sessions, err := newSessionFile(context.Background(), cfg, sdb)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := app.Auth.Login(context.Background(), "ada", "long enough 1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sess, err := sessions.Save(u)
-	if err != nil {
-		t.Fatal(err)
-	}
+	app, sessions, sess := signInAsApp(t, db, "ada", "long enough 1")
 	if info, err := os.Stat(sessions.path); err != nil || info.Mode().Perm() != 0o600 {
 		t.Fatalf("session file: %v %v", info, err)
 	}
@@ -205,6 +189,30 @@ func TestLogoutRevokes(t *testing.T) {
 	if _, err := app.Auth.Authenticate(context.Background(), sess); err == nil {
 		t.Fatal("a token issued before logout still works")
 	}
+}
+
+// signInAsApp signs name in on the SQLite file dbPath as the app does, and
+// keeps the session in the session file of that database.
+func signInAsApp(t *testing.T, dbPath, name, password string) (*domain.App, *sessionFile, domain.Session) {
+	t.Helper()
+	cfg, err := loadConfig(dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, db := openAppDB(t, dbPath)
+	sessions, err := newSessionFile(context.Background(), cfg, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := app.Auth.Login(context.Background(), name, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := sessions.Save(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return app, sessions, sess
 }
 
 func openApp(t *testing.T, dbPath string) *domain.App {

@@ -23,23 +23,7 @@ func TestLogoutWithTheDatabaseDown(t *testing.T) {
 	if r := runCLI(t, "long enough 1\n", "admin", "--db", db, "--username", "ada", "--email", "ada@epic.test", "--name", "Ada", "--password-stdin"); r.code != 0 {
 		t.Fatalf("admin: %+v", r)
 	}
-	cfg, err := loadConfig(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	app, sdb := openAppDB(t, db)
-	sessions, err := newSessionFile(context.Background(), cfg, sdb)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := app.Auth.Login(context.Background(), "ada", "long enough 1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sess, err := sessions.Save(u)
-	if err != nil {
-		t.Fatal(err)
-	}
+	app, sessions, sess := signInAsApp(t, db, "ada", "long enough 1")
 
 	down := func(ctx context.Context) (*store.DB, *domain.App, *sessionFile, error) {
 		_, err := store.Open(ctx, "postgres://epic@127.0.0.1:1/epic?sslmode=disable&connect_timeout=2")
